@@ -1,0 +1,44 @@
+# One virtual environment, .venv, serves every target.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+
+.PHONY: run seed test lint format bench clean-data
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+$(VENV): $(STAMP)
+
+# Seeds the bundled engine on first run (a no-op once its database exists),
+# then starts the app on the embedded default.
+run: $(VENV)
+	$(BIN)/openaisle-oms seed --if-missing
+	$(BIN)/openaisle $(ARGS)
+
+seed: $(VENV)
+	$(BIN)/openaisle-oms seed
+
+lint: $(VENV)
+	$(BIN)/ruff format --check .
+	$(BIN)/ruff check .
+
+format: $(VENV)
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+test: lint
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+bench: $(VENV)
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+clean-data:
+	rm -rf build/work build/dist

@@ -1,0 +1,1 @@
+"""OpenAisle offline_store."""

@@ -1,0 +1,1 @@
+"""OpenAisle oms_client."""

@@ -1,0 +1,1 @@
+"""The OpenAisle order engine: catalogue, locations, one stock pool, orders."""

@@ -1,0 +1,222 @@
+"""The engine's API models: one definition, shared by server and client.
+
+Money is an integer amount of minor units with an ISO 4217 currency; time is
+aware UTC. Every model refuses unknown fields so that a typo in a request is
+an error, not a silently ignored value.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+import uuid
+from datetime import datetime
+from typing import Annotated, Generic, Literal, TypeVar
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
+
+T = TypeVar("T")
+
+SKU_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9._-]{0,31}$"
+LOCATION_ID_PATTERN = r"^[a-z0-9][a-z0-9-]{0,63}$"
+MAX_ORDER_LINES = 200
+MAX_LINE_QUANTITY = 9_999
+
+# UK postcode: an outward code (district) and an optional inward code.
+_UK_POSTCODE = re.compile(
+    r"^(?P<out>[A-Z]{1,2}[0-9][A-Z0-9]?)(?:\s*(?P<in>[0-9][A-Z]{2}))?$"
+)
+
+
+def normalise_uk_postcode(value: str) -> str:
+    """Return a UK postcode in its canonical form or raise ``ValueError``."""
+    match = _UK_POSTCODE.match(value.strip().upper())
+    if match is None:
+        raise ValueError(f"not a UK postcode: {value!r}")
+    if match["in"]:
+        return f"{match['out']} {match['in']}"
+    return match["out"]
+
+
+def outcode_of(postcode: str) -> str:
+    """The outward code (postcode district) of a valid UK postcode."""
+    return normalise_uk_postcode(postcode).split(" ")[0]
+
+
+UkPostcode = Annotated[str, AfterValidator(normalise_uk_postcode)]
+Sku = Annotated[str, Field(pattern=SKU_PATTERN)]
+LocationId = Annotated[str, Field(pattern=LOCATION_ID_PATTERN)]
+
+
+class ApiModel(BaseModel):
+    """Base of every API model: strict about unknown fields."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Money(ApiModel):
+    """An amount in minor units (pence for GBP) with its ISO 4217 currency."""
+
+    amount: int = Field(ge=-(10**15), le=10**15)
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+
+
+class Page(ApiModel, Generic[T]):
+    """A list answer: ``{"items": [...]}``."""
+
+    items: list[T]
+
+
+class ErrorCode(enum.StrEnum):
+    """Every error the API answers with; clients switch on these."""
+
+    INVALID_REQUEST = "invalid_request"
+    NOT_FOUND = "not_found"
+    UNKNOWN_SKU = "unknown_sku"
+    UNKNOWN_LOCATION = "unknown_location"
+    UNKNOWN_POSTCODE = "unknown_postcode"
+    INSUFFICIENT_STOCK = "insufficient_stock"
+    IDEMPOTENCY_KEY_REUSED = "idempotency_key_reused"
+    IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
+    LOCATION_CANNOT_FULFIL = "location_cannot_fulfil"
+    PAYLOAD_TOO_LARGE = "payload_too_large"
+    INTERNAL = "internal"
+
+
+class ApiError(ApiModel):
+    """The body of every error answer."""
+
+    code: ErrorCode
+    message: str
+    detail: dict[str, object] | None = None
+
+
+# -- catalogue -------------------------------------------------------------
+
+
+class Product(ApiModel):
+    """A sellable item of the catalogue."""
+
+    sku: str
+    name: str
+    price: Money
+    gtin: str | None = None
+
+
+# -- locations -------------------------------------------------------------
+
+
+class LocationKind(enum.StrEnum):
+    STORE = "store"
+    DISTRIBUTION_CENTRE = "distribution_centre"
+    WAREHOUSE = "warehouse"
+    DARK_STORE = "dark_store"
+    SUPPLIER = "supplier"
+    COLLECTION_POINT = "collection_point"
+
+
+class Location(ApiModel):
+    """A place that sells, holds or hands over stock."""
+
+    id: str
+    name: str
+    kind: LocationKind
+    lat: float
+    lon: float
+    postcode: str | None = None
+    size_class: int | None = None
+    timezone: str = "Europe/London"
+
+
+# -- stock -----------------------------------------------------------------
+
+
+class StockLevel(ApiModel):
+    """Available-to-promise of one SKU at one location."""
+
+    location_id: str
+    name: str
+    kind: LocationKind
+    distance_km: float | None = None
+    atp: int = Field(ge=0)
+    confirmed_at: datetime | None = None
+
+
+# -- orders ----------------------------------------------------------------
+
+
+class Address(ApiModel):
+    """A UK delivery address; the postcode is validated and normalised."""
+
+    name: str = Field(min_length=1, max_length=120)
+    line1: str = Field(min_length=1, max_length=120)
+    line2: str | None = Field(default=None, max_length=120)
+    city: str = Field(min_length=1, max_length=80)
+    postcode: UkPostcode
+    country: Literal["GB"] = "GB"
+
+
+class CollectFulfilment(ApiModel):
+    method: Literal["collect"] = "collect"
+    location_id: LocationId
+
+
+class DeliverFulfilment(ApiModel):
+    method: Literal["deliver"] = "deliver"
+    address: Address
+
+
+Fulfilment = Annotated[
+    CollectFulfilment | DeliverFulfilment, Field(discriminator="method")
+]
+
+
+class OrderLineRequest(ApiModel):
+    sku: Sku
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
+    fulfilment: Fulfilment
+
+
+class OrderRequest(ApiModel):
+    """What a device sends to create an order.
+
+    The order id travels in the ``Idempotency-Key`` header, not in the body.
+    """
+
+    selling_location_id: LocationId
+    lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+    placed_at: datetime | None = None
+
+    @field_validator("placed_at")
+    @classmethod
+    def _aware(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("placed_at must carry a time zone")
+        return value
+
+
+class OrderStatus(enum.StrEnum):
+    CREATED = "created"
+    CANCELLED = "cancelled"
+    COMPLETED = "completed"
+
+
+class OrderLine(ApiModel):
+    sku: str
+    name: str
+    quantity: int
+    unit_price: Money
+    line_total: Money
+    fulfilment: Fulfilment
+    source_location_id: str
+
+
+class Order(ApiModel):
+    """An order as the engine holds it."""
+
+    id: uuid.UUID
+    status: OrderStatus
+    selling_location_id: str
+    lines: list[OrderLine]
+    total: Money
+    created_at: datetime

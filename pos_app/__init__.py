@@ -1,0 +1,1 @@
+"""OpenAisle pos_app."""
