@@ -1,0 +1,234 @@
+"""Outbox steps, each run inside the caller's transaction.
+
+A row is sent by whoever holds its lease. The claim is a conditional
+UPDATE that only succeeds while the row is pending and its lease is free,
+so two workers, even in two processes on one file, never hold a row at
+once.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import uuid
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Connection, Row, func, insert, literal_column, or_, select
+from sqlalchemy import update as sql_update
+from sqlalchemy.exc import IntegrityError
+
+from offline_store.errors import (
+    DuplicateOrderError,
+    InvalidTransitionError,
+    UnknownOrderError,
+)
+from offline_store.models import OutboxEntry, OutboxState
+from offline_store.schema import outbox
+
+logger = logging.getLogger(__name__)
+
+_MAX_CLAIM_TRIES = 5
+
+
+def insert_entry(
+    conn: Connection, now: datetime, order_id: uuid.UUID, payload_json: str
+) -> OutboxEntry:
+    """Add a pending row, due now."""
+    try:
+        conn.execute(
+            insert(outbox).values(
+                order_id=str(order_id),
+                payload=payload_json,
+                state=OutboxState.PENDING,
+                attempts=0,
+                created_at=now,
+                next_attempt_at=now,
+            )
+        )
+    except IntegrityError as exc:
+        raise DuplicateOrderError(f"order {order_id} is already in the outbox") from exc
+
+    return get(conn, order_id)
+
+
+def get(conn: Connection, order_id: uuid.UUID) -> OutboxEntry:
+    """Read one row or raise :class:`UnknownOrderError`."""
+    row = conn.execute(
+        select(outbox).where(outbox.c.order_id == str(order_id))
+    ).one_or_none()
+    if row is None:
+        raise UnknownOrderError(f"no order {order_id} in the outbox")
+    return _entry(row)
+
+
+def claim_due(
+    conn: Connection, now: datetime, worker_id: str, lease_seconds: float
+) -> OutboxEntry | None:
+    """Lease the oldest due pending row to ``worker_id``, if any."""
+    lease_until = now + timedelta(seconds=lease_seconds)
+
+    for _ in range(_MAX_CLAIM_TRIES):
+        candidate = conn.execute(
+            select(outbox.c.order_id)
+            .where(_claimable(now))
+            .order_by(outbox.c.created_at, literal_column("outbox.rowid"))
+            .limit(1)
+        ).scalar_one_or_none()
+        if candidate is None:
+            return None
+
+        claimed = conn.execute(
+            sql_update(outbox)
+            .where(outbox.c.order_id == candidate)
+            .where(_claimable(now))
+            .values(
+                claimed_by=worker_id,
+                lease_until=lease_until,
+                attempts=outbox.c.attempts + 1,
+            )
+        )
+        if claimed.rowcount == 1:
+            logger.debug("outbox row claimed by %s", worker_id)
+            return get(conn, uuid.UUID(candidate))
+
+    return None
+
+
+def next_due_at(conn: Connection) -> datetime | None:
+    """When the earliest pending row becomes due (or its lease ends)."""
+    rows = conn.execute(
+        select(outbox.c.next_attempt_at, outbox.c.lease_until).where(
+            outbox.c.state == OutboxState.PENDING
+        )
+    ).all()
+    times = [
+        max(row.next_attempt_at, row.lease_until or row.next_attempt_at) for row in rows
+    ]
+    return min(times, default=None)
+
+
+def record_accepted(
+    conn: Connection, now: datetime, order_id: uuid.UUID, answer_json: str
+) -> OutboxEntry:
+    """Store the engine's answer and mark the row accepted, in one step."""
+    entry = get(conn, order_id)
+    if entry.state is OutboxState.ACCEPTED:
+        logger.debug("outbox row was already accepted")
+        return entry
+
+    conn.execute(
+        sql_update(outbox)
+        .where(outbox.c.order_id == str(order_id))
+        .values(
+            state=OutboxState.ACCEPTED,
+            answer=answer_json,
+            accepted_at=now,
+            claimed_by=None,
+            lease_until=None,
+            last_error=None,
+        )
+    )
+    return get(conn, order_id)
+
+
+def record_retry(
+    conn: Connection, order_id: uuid.UUID, error: str, next_attempt_at: datetime
+) -> OutboxEntry:
+    """Release the lease and schedule the next attempt."""
+    _require_state(conn, order_id, OutboxState.PENDING, "retry")
+    conn.execute(
+        sql_update(outbox)
+        .where(outbox.c.order_id == str(order_id))
+        .values(
+            next_attempt_at=next_attempt_at,
+            last_error=error,
+            claimed_by=None,
+            lease_until=None,
+        )
+    )
+    return get(conn, order_id)
+
+
+def record_parked(conn: Connection, order_id: uuid.UUID, error: str) -> OutboxEntry:
+    """Set a row aside for a person to resolve."""
+    _require_state(conn, order_id, OutboxState.PENDING, "park")
+    conn.execute(
+        sql_update(outbox)
+        .where(outbox.c.order_id == str(order_id))
+        .values(
+            state=OutboxState.PARKED,
+            last_error=error,
+            claimed_by=None,
+            lease_until=None,
+        )
+    )
+    return get(conn, order_id)
+
+
+def requeue(conn: Connection, order_id: uuid.UUID) -> OutboxEntry:
+    """Put a parked row back in the queue, due at once, attempts reset."""
+    entry = _require_state(conn, order_id, OutboxState.PARKED, "requeue")
+    conn.execute(
+        sql_update(outbox)
+        .where(outbox.c.order_id == str(order_id))
+        .values(
+            state=OutboxState.PENDING,
+            attempts=0,
+            next_attempt_at=entry.created_at,
+        )
+    )
+    return get(conn, order_id)
+
+
+def summary(conn: Connection) -> dict[OutboxState, int]:
+    """Rows per state; every state is present."""
+    counts = dict.fromkeys(OutboxState, 0)
+    for state, count in conn.execute(
+        select(outbox.c.state, func.count()).group_by(outbox.c.state)
+    ):
+        counts[OutboxState(state)] = count
+    return counts
+
+
+def entries(conn: Connection, state: OutboxState | None) -> list[OutboxEntry]:
+    """Rows, oldest first, optionally of one state."""
+    query = select(outbox).order_by(outbox.c.created_at, literal_column("outbox.rowid"))
+    if state is not None:
+        query = query.where(outbox.c.state == OutboxState(state))
+    return [_entry(row) for row in conn.execute(query)]
+
+
+def _claimable(now: datetime) -> Any:
+    return (
+        (outbox.c.state == OutboxState.PENDING)
+        & (outbox.c.next_attempt_at <= now)
+        & or_(outbox.c.lease_until.is_(None), outbox.c.lease_until <= now)
+    )
+
+
+def _require_state(
+    conn: Connection, order_id: uuid.UUID, state: OutboxState, action: str
+) -> OutboxEntry:
+    entry = get(conn, order_id)
+    if entry.state is not state:
+        raise InvalidTransitionError(
+            f"cannot {action} order {order_id}: it is {entry.state}, not {state}"
+        )
+    return entry
+
+
+def _entry(row: Row[Any]) -> OutboxEntry:
+    return OutboxEntry(
+        order_id=uuid.UUID(row.order_id),
+        payload=json.loads(row.payload),
+        state=OutboxState(row.state),
+        attempts=row.attempts,
+        created_at=row.created_at,
+        next_attempt_at=row.next_attempt_at,
+        claimed_by=row.claimed_by,
+        lease_until=row.lease_until,
+        last_error=row.last_error,
+        answer=json.loads(row.answer) if row.answer is not None else None,
+        accepted_at=row.accepted_at,
+    )

@@ -1,0 +1,251 @@
+"""The sync worker: sends queued orders, oldest first, through a sender.
+
+The app hands the worker a ``send(order_id, payload)`` coroutine that
+returns one of :class:`Accepted`, :class:`RetryLater` or :class:`Rejected`.
+The worker records each outcome before it reports it:
+
+* Accepted: the answer is stored and the row marked accepted in one
+  transaction; only then does the worker move on or tell the observer.
+* RetryLater: the engine is out of reach for every order, so the row is
+  rescheduled (exponential back-off with full jitter, never sooner than the
+  engine's ``retry_after``) and the pass stops. After ``max_attempts`` the
+  row is parked instead.
+* Rejected: the row is parked for a person and the pass goes on, so one bad
+  order never holds up the others.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from offline_store.async_store import AsyncDeviceStore
+from offline_store.models import OutboxEntry, OutboxState
+from offline_store.store import utc_now
+
+logger = logging.getLogger(__name__)
+
+MAX_RETRY_AFTER = 24 * 3600.0
+MIN_WAIT = 0.05
+
+
+@dataclass(frozen=True)
+class Accepted:
+    """The engine holds the order; ``answer`` is what it said (JSON data)."""
+
+    answer: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.answer, dict):
+            raise TypeError("Accepted.answer must be a dict")
+
+
+@dataclass(frozen=True)
+class RetryLater:
+    """The engine could not be reached or asked us to wait."""
+
+    reason: str
+    retry_after: float | None = None
+
+
+@dataclass(frozen=True)
+class Rejected:
+    """The engine refused the order; a person must look at it."""
+
+    reason: str
+
+
+SendResult = Accepted | RetryLater | Rejected
+Sender = Callable[[uuid.UUID, dict[str, Any]], Awaitable[SendResult]]
+
+
+@dataclass(frozen=True)
+class WorkerStatus:
+    """What the UI shows: reachability and the outbox counts.
+
+    ``online`` is ``None`` until the worker has sent something.
+    """
+
+    online: bool | None
+    summary: dict[OutboxState, int] = field(default_factory=dict)
+    last_error: str | None = None
+
+    @property
+    def waiting(self) -> int:
+        """Orders not yet accepted (pending and parked)."""
+        return self.summary.get(OutboxState.PENDING, 0) + self.summary.get(
+            OutboxState.PARKED, 0
+        )
+
+
+class SyncWorker:
+    """Sends the outbox through ``send`` until stopped.
+
+    ``observer`` is called with a :class:`WorkerStatus` after every
+    recorded outcome. ``clock`` and ``rng`` are injectable for tests.
+    """
+
+    def __init__(
+        self,
+        store: AsyncDeviceStore,
+        send: Sender,
+        *,
+        clock: Callable[[], datetime] = utc_now,
+        rng: random.Random | None = None,
+        base_delay: float = 1.0,
+        max_delay: float = 300.0,
+        max_attempts: int = 100,
+        lease_seconds: float = 60.0,
+        idle_poll: float = 30.0,
+        worker_id: str | None = None,
+        observer: Callable[[WorkerStatus], None] | None = None,
+    ) -> None:
+        if not 0 < base_delay <= max_delay:
+            raise ValueError("need 0 < base_delay <= max_delay")
+        if max_attempts < 1:
+            raise ValueError("max_attempts must be at least 1")
+        self._store = store
+        self._send = send
+        self._clock = clock
+        self._rng = rng or random.Random()
+        self._base_delay = base_delay
+        self._max_delay = max_delay
+        self._max_attempts = max_attempts
+        self._lease_seconds = lease_seconds
+        self._send_timeout = lease_seconds / 2
+        self._idle_poll = idle_poll
+        self._worker_id = worker_id or f"worker-{uuid.uuid4()}"
+        self._observer = observer
+        self._wake = asyncio.Event()
+        self._stopped = False
+        self.status = WorkerStatus(online=None)
+
+    def wake(self) -> None:
+        """Start a pass now (call it after a submit)."""
+        self._wake.set()
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to return after the current step."""
+        self._stopped = True
+        self._wake.set()
+
+    async def run(self) -> None:
+        """Send due rows until :meth:`stop`, sleeping until the next is due."""
+        logger.info("sync worker started")
+        await self._report()
+
+        while not self._stopped:
+            self._wake.clear()
+            try:
+                await self.run_pass()
+                delay = await self._time_to_next_due()
+            except Exception:
+                logger.exception("sync pass failed; trying again later")
+                delay = self._base_delay
+            if self._stopped:
+                break
+            try:
+                await asyncio.wait_for(self._wake.wait(), timeout=delay)
+            except TimeoutError:
+                pass
+
+        logger.info("sync worker stopped")
+
+    async def run_pass(self) -> int:
+        """Send due rows oldest first; return how many outcomes were recorded.
+
+        The pass ends when nothing is due, the engine is out of reach, or
+        the worker is stopped.
+        """
+        handled = 0
+        while not self._stopped:
+            entry = await self._store.claim_due(
+                self._clock(),
+                worker_id=self._worker_id,
+                lease_seconds=self._lease_seconds,
+            )
+            if entry is None:
+                break
+
+            result = await self._send_one(entry)
+            keep_going = await self._record(entry, result)
+            handled += 1
+            await self._report()
+            if not keep_going:
+                break
+
+        return handled
+
+    async def _send_one(self, entry: OutboxEntry) -> SendResult:
+        try:
+            async with asyncio.timeout(self._send_timeout):
+                return await self._send(entry.order_id, entry.payload)
+        except TimeoutError:
+            return RetryLater(f"no answer within {self._send_timeout:g} s")
+        except Exception as exc:
+            # The sender is the app's code: a bug there must not lose the
+            # row, so it is treated as a failed attempt.
+            logger.exception("the order sender raised")
+            return RetryLater(f"sender failed: {type(exc).__name__}")
+
+    async def _record(self, entry: OutboxEntry, result: SendResult) -> bool:
+        """Store the outcome; return whether the pass should go on."""
+        if isinstance(result, Accepted):
+            await self._store.record_accepted(entry.order_id, result.answer)
+            self.status = WorkerStatus(online=True)
+            return True
+
+        if isinstance(result, Rejected):
+            await self._store.record_parked(
+                entry.order_id, f"rejected: {result.reason}"
+            )
+            self.status = WorkerStatus(online=True, last_error=result.reason)
+            return True
+
+        self.status = WorkerStatus(online=False, last_error=result.reason)
+        if entry.attempts >= self._max_attempts:
+            await self._store.record_parked(
+                entry.order_id,
+                f"gave up after {entry.attempts} attempts: {result.reason}",
+            )
+            return False
+
+        delay = self.backoff(entry.attempts, result.retry_after)
+        next_attempt = self._clock() + timedelta(seconds=delay)
+        await self._store.record_retry(entry.order_id, result.reason, next_attempt)
+        logger.info("engine out of reach; next attempt in %.1f s", delay)
+        return False
+
+    def backoff(self, attempts: int, retry_after: float | None) -> float:
+        """Seconds to wait after ``attempts`` failed tries (full jitter).
+
+        A ``retry_after`` from the engine is a floor, capped at one day.
+        """
+        ceiling = min(self._max_delay, self._base_delay * 2 ** max(attempts - 1, 0))
+        delay = self._rng.uniform(0, ceiling)
+        if retry_after is not None and retry_after > 0:
+            delay = max(delay, min(retry_after, MAX_RETRY_AFTER))
+        return delay
+
+    async def _time_to_next_due(self) -> float:
+        next_due = await self._store.next_due_at()
+        if next_due is None:
+            return self._idle_poll
+        seconds = (next_due - self._clock()).total_seconds()
+        return min(max(seconds, MIN_WAIT), self._idle_poll)
+
+    async def _report(self) -> None:
+        summary = await self._store.outbox_summary()
+        self.status = WorkerStatus(
+            online=self.status.online,
+            summary=summary,
+            last_error=self.status.last_error,
+        )
+        if self._observer is not None:
+            self._observer(self.status)
