@@ -1,0 +1,1 @@
+"""Persistence of the order engine: one MetaData, engines, typed columns."""

@@ -1,0 +1,129 @@
+"""The engine's tables, on one :class:`~sqlalchemy.MetaData`.
+
+Money columns hold integer minor units next to an ISO 4217 currency; times
+are :class:`~oms_core.db.types.UtcDateTime`. The stock table is the single
+inventory pool: one row per SKU per location, with on-hand, reserved and a
+safety buffer, and checks that keep each of them at or above zero.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    Uuid,
+)
+
+from oms_core.db.types import UtcDateTime
+
+logger = logging.getLogger(__name__)
+
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+metadata = MetaData(naming_convention=NAMING)
+
+products = Table(
+    "products",
+    metadata,
+    Column("sku", String(32), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("gtin", String(14), nullable=False, unique=True),
+    CheckConstraint("price_minor > 0", name="price_positive"),
+)
+
+locations = Table(
+    "locations",
+    metadata,
+    Column("id", String(64), primary_key=True),
+    Column("name", String(200), nullable=False),
+    Column("kind", String(32), nullable=False),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+    Column("postcode", String(16)),
+    Column("size_class", Integer),
+    Column("timezone", String(64), nullable=False),
+)
+
+postcode_districts = Table(
+    "postcode_districts",
+    metadata,
+    Column("outcode", String(8), primary_key=True),
+    Column("lat", Float, nullable=False),
+    Column("lon", Float, nullable=False),
+)
+
+stock = Table(
+    "stock",
+    metadata,
+    Column("sku", ForeignKey("products.sku"), primary_key=True),
+    Column("location_id", ForeignKey("locations.id"), primary_key=True),
+    Column("on_hand", Integer, nullable=False),
+    Column("reserved", Integer, nullable=False, default=0),
+    Column("buffer", Integer, nullable=False, default=0),
+    Column("confirmed_at", UtcDateTime, nullable=False),
+    CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("reserved >= 0", name="reserved_not_negative"),
+    CheckConstraint("buffer >= 0", name="buffer_not_negative"),
+    Index(None, "location_id"),
+    sqlite_with_rowid=False,
+)
+
+orders = Table(
+    "orders",
+    metadata,
+    # The client's order id, sent as the Idempotency-Key: unique by design.
+    Column("id", Uuid, primary_key=True),
+    Column("request_hash", String(64), nullable=False),
+    Column("status", String(16), nullable=False),
+    Column("selling_location_id", ForeignKey("locations.id"), nullable=False),
+    Column("total_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("created_at", UtcDateTime, nullable=False),
+    Column("placed_at", UtcDateTime),
+    Index(None, "selling_location_id", "created_at"),
+    Index(None, "created_at"),
+)
+
+order_lines = Table(
+    "order_lines",
+    metadata,
+    Column("order_id", ForeignKey("orders.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("sku", ForeignKey("products.sku"), nullable=False),
+    Column("name", String(200), nullable=False),
+    Column("quantity", Integer, nullable=False),
+    Column("unit_price_minor", BigInteger, nullable=False),
+    Column("currency", String(3), nullable=False),
+    Column("fulfilment", Text, nullable=False),
+    Column("source_location_id", ForeignKey("locations.id"), nullable=False),
+    CheckConstraint("quantity > 0", name="quantity_positive"),
+    Index(None, "source_location_id"),
+)
+
+seed_runs = Table(
+    "seed_runs",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("seeded_at", UtcDateTime, nullable=False),
+    Column("products", Integer, nullable=False),
+    Column("locations", Integer, nullable=False),
+    Column("stock_rows", Integer, nullable=False),
+)

@@ -1,0 +1,231 @@
+"""Seeding the engine's database from the real data set.
+
+One transaction writes the catalogue, the locations, the postcode districts
+and the stock pool (see :mod:`oms_core.stock_rule`) with bulk inserts, so a
+seed either happens completely or not at all.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from collections.abc import Collection, Iterable, Iterator
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from itertools import islice
+from typing import Any
+
+from sqlalchemy import Connection, Engine, func, inspect, select, text
+
+from oms_core import datasets, locations, stock_rule
+from oms_core.catalogue import CatalogueBuilder, CatalogueImport, SkipReason
+from oms_core.db import schema
+from oms_core.db.engine import WRITE, make_engine
+
+logger = logging.getLogger(__name__)
+
+_CHUNK = 50_000
+
+
+class AlreadySeededError(RuntimeError):
+    """The database holds a seed and overwriting it was not asked for."""
+
+
+@dataclass
+class SeedReport:
+    """What a seed wrote and how long it took."""
+
+    products: int
+    locations: int
+    stock_rows: int
+    skipped: dict[SkipReason, int] = field(default_factory=dict)
+    seconds: float = 0.0
+
+
+def import_catalogue(data_dir: os.PathLike[str]) -> CatalogueImport:
+    """Read the week file and the full-year file into one catalogue."""
+    root = datasets.data_dir(data_dir)
+    builder = CatalogueBuilder()
+    week = datasets.read_sales_lines(root / datasets.WEEK_FILE)
+    builder.add(week, rank=0, counts_sales=False)
+    year = datasets.read_sales_lines(root / datasets.YEAR_FILE)
+    builder.add(year, rank=1, counts_sales=True)
+    return builder.build()
+
+
+def load_locations(
+    data_dir: os.PathLike[str],
+    outcodes: dict[str, tuple[float, float]],
+    *,
+    store_ids: Collection[str] | None = None,
+    store_limit: int | None = None,
+) -> list[locations.LocationRecord]:
+    """The stores (all, the named ones or the first ``store_limit``) and the DCs."""
+    root = datasets.data_dir(data_dir)
+    stores = [
+        locations.store_location(row)
+        for row in datasets.read_stores(root / datasets.STORES_FILE)
+    ]
+    if store_ids is not None:
+        wanted = set(store_ids)
+        stores = [store for store in stores if store.id in wanted]
+        missing = wanted - {store.id for store in stores}
+        if missing:
+            raise ValueError(f"unknown store ids: {sorted(missing)[:5]}")
+    if store_limit is not None:
+        stores = stores[:store_limit]
+    return stores + locations.distribution_centres(outcodes)
+
+
+def is_seeded(engine: Engine) -> bool:
+    """Whether the database behind ``engine`` holds a finished seed."""
+    if not inspect(engine).has_table(schema.seed_runs.name):
+        return False
+    with engine.connect() as connection:
+        count = connection.scalar(select(func.count()).select_from(schema.seed_runs))
+    return bool(count)
+
+
+def seed_database(
+    database_url: str,
+    data_dir: os.PathLike[str] | None = None,
+    *,
+    store_ids: Collection[str] | None = None,
+    store_limit: int | None = None,
+    force: bool = False,
+) -> SeedReport:
+    """Create the tables and fill them from the real data set.
+
+    ``store_ids`` or ``store_limit`` seed only some stores (for tests); the
+    distribution centres are always seeded. A seeded database is refused
+    with :class:`AlreadySeededError` unless ``force`` is set, which replaces it.
+    """
+    started = time.perf_counter()
+    root = datasets.data_dir(data_dir)
+    catalogue = import_catalogue(root)
+    for reason, count in sorted(catalogue.skipped.items()):
+        logger.info("skipped %d sales lines: %s", count, reason.value)
+    outcodes = datasets.read_outcodes(root / datasets.OUTCODES_FILE)
+    places = load_locations(
+        root, outcodes, store_ids=store_ids, store_limit=store_limit
+    )
+
+    engine = make_engine(database_url)
+    try:
+        if is_seeded(engine):
+            if not force:
+                raise AlreadySeededError("the database is already seeded")
+            schema.metadata.drop_all(engine)
+        schema.metadata.create_all(engine)
+        with engine.connect().execution_options(**WRITE) as connection:
+            with connection.begin():
+                stock_rows = _write(connection, catalogue, places, outcodes)
+        if engine.dialect.name == "sqlite":
+            with engine.connect() as connection:
+                connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    finally:
+        engine.dispose()
+
+    report = SeedReport(
+        products=len(catalogue.products),
+        locations=len(places),
+        stock_rows=stock_rows,
+        skipped=dict(catalogue.skipped),
+        seconds=time.perf_counter() - started,
+    )
+    logger.info(
+        "seeded %d products, %d locations, %d stock rows in %.1f s",
+        report.products,
+        report.locations,
+        report.stock_rows,
+        report.seconds,
+    )
+    return report
+
+
+def _write(
+    connection: Connection,
+    catalogue: CatalogueImport,
+    places: list[locations.LocationRecord],
+    outcodes: dict[str, tuple[float, float]],
+) -> int:
+    now = datetime.now(UTC)
+    connection.execute(
+        schema.products.insert(),
+        [
+            {
+                "sku": p.sku,
+                "name": p.name,
+                "price_minor": p.price_minor,
+                "currency": p.currency,
+                "gtin": p.gtin,
+            }
+            for p in catalogue.products
+        ],
+    )
+
+    connection.execute(
+        schema.locations.insert(),
+        [
+            {
+                "id": place.id,
+                "name": place.name,
+                "kind": place.kind.value,
+                "lat": place.lat,
+                "lon": place.lon,
+                "postcode": place.postcode,
+                "size_class": place.size_class,
+                "timezone": place.timezone,
+            }
+            for place in places
+        ],
+    )
+
+    connection.execute(
+        schema.postcode_districts.insert(),
+        [
+            {"outcode": code, "lat": lat, "lon": lon}
+            for code, (lat, lon) in sorted(outcodes.items())
+        ],
+    )
+
+    rows = (
+        {
+            "sku": row.sku,
+            "location_id": row.location_id,
+            "on_hand": row.on_hand,
+            "reserved": 0,
+            "buffer": row.buffer,
+            "confirmed_at": now,
+        }
+        for row in stock_rule.seeded_stock(catalogue.units_sold, places)
+    )
+    written = 0
+    for chunk in _chunks(rows, _CHUNK):
+        connection.execute(schema.stock.insert(), chunk)
+        written += len(chunk)
+
+    connection.execute(
+        schema.seed_runs.insert(),
+        {
+            "seeded_at": now,
+            "products": len(catalogue.products),
+            "locations": len(places),
+            "stock_rows": written,
+        },
+    )
+    return written
+
+
+def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, size)):
+        yield chunk
+
+
+def sqlite_file_size(connection: Connection) -> int:
+    """Bytes used by an SQLite database (pages times page size)."""
+    pages = connection.execute(text("PRAGMA page_count")).scalar_one()
+    size = connection.execute(text("PRAGMA page_size")).scalar_one()
+    return int(pages) * int(size)
