@@ -1,0 +1,372 @@
+"""Placing and reading orders.
+
+Placing an order is one transaction: look up the key, source and reserve
+every line with a conditional update, write the order and its lines, commit.
+Any refusal rolls the whole transaction back, so nothing stays reserved. The
+order id is the client's ``Idempotency-Key`` and the table's primary key:
+a retry finds the stored order and gets it back unchanged; a concurrent
+duplicate fails on the key and then reads the order that won.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from pydantic import TypeAdapter
+from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy.exc import IntegrityError
+
+from oms_core import geo, reads, sourcing
+from oms_core.api_models import (
+    CollectFulfilment,
+    ErrorCode,
+    Fulfilment,
+    LocationKind,
+    Money,
+    Order,
+    OrderLine,
+    OrderRequest,
+    OrderStatus,
+)
+from oms_core.atp import atp_sql, can_reserve_sql
+from oms_core.db.engine import WRITE
+from oms_core.db.schema import locations, order_lines, orders, products, stock
+from oms_core.errors import EngineError, conflict, invalid
+from oms_core.money import Amount, sum_amounts
+
+logger = logging.getLogger(__name__)
+
+_FULFILMENT = TypeAdapter(Fulfilment)
+
+
+@dataclass(frozen=True, slots=True)
+class PlacedOrder:
+    """The order and whether this call created it (False: a replay)."""
+
+    order: Order
+    created: bool
+
+
+def request_hash(request: OrderRequest) -> str:
+    """SHA-256 of the request's canonical JSON (sorted keys, no spaces)."""
+    canonical = json.dumps(
+        request.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def place_order(
+    engine: Engine,
+    order_id: uuid.UUID,
+    request: OrderRequest,
+    *,
+    now: datetime | None = None,
+) -> PlacedOrder:
+    """Create the order ``order_id`` or return the one already stored under it."""
+    digest = request_hash(request)
+    try:
+        with engine.connect().execution_options(**WRITE) as connection:
+            with connection.begin():
+                stored = _stored(connection, order_id, digest)
+                if stored is not None:
+                    return PlacedOrder(stored, created=False)
+                order = _create(connection, order_id, request, digest, now)
+    except IntegrityError:
+        # Another request with the same key committed between our lookup and
+        # our insert; ours rolled back, so answer with the order that won.
+        with engine.connect() as connection:
+            stored = _stored(connection, order_id, digest)
+        if stored is None:
+            raise
+        logger.info("concurrent duplicate of an order answered from the store")
+        return PlacedOrder(stored, created=False)
+
+    logger.info("order created with %d lines", len(order.lines))
+    return PlacedOrder(order, created=True)
+
+
+def _stored(connection: Connection, order_id: uuid.UUID, digest: str) -> Order | None:
+    header = connection.execute(
+        select(orders.c.request_hash).where(orders.c.id == order_id)
+    ).first()
+    if header is None:
+        return None
+    if header.request_hash != digest:
+        raise invalid(
+            ErrorCode.IDEMPOTENCY_KEY_REUSED,
+            "this Idempotency-Key was already used for a different order",
+            order_id=str(order_id),
+        )
+    return load_order(connection, order_id)
+
+
+def _create(
+    connection: Connection,
+    order_id: uuid.UUID,
+    request: OrderRequest,
+    digest: str,
+    now: datetime | None,
+) -> Order:
+    created_at = now or datetime.now(UTC)
+    try:
+        reads.get_location(connection, request.selling_location_id)
+    except EngineError as exc:
+        raise invalid(
+            ErrorCode.UNKNOWN_LOCATION,
+            f"no selling location with id {request.selling_location_id!r}",
+            location_id=request.selling_location_id,
+        ) from exc
+    catalogue = _products(connection, request)
+
+    # Reserve in SKU order so concurrent orders lock rows in the same order.
+    sources: dict[int, str] = {}
+    for index in sorted(range(len(request.lines)), key=lambda i: request.lines[i].sku):
+        sources[index] = _reserve_line(connection, index, request)
+
+    lines = []
+    for index, line in enumerate(request.lines):
+        sku, name, price, currency = catalogue[line.sku.upper()]
+        lines.append(
+            OrderLine(
+                sku=sku,
+                name=name,
+                quantity=line.quantity,
+                unit_price=Money(amount=price, currency=currency),
+                line_total=Money(amount=price * line.quantity, currency=currency),
+                fulfilment=line.fulfilment,
+                source_location_id=sources[index],
+            )
+        )
+    currency = lines[0].unit_price.currency
+    total = sum_amounts(
+        (Amount(line.line_total.amount, line.line_total.currency) for line in lines),
+        currency,
+    )
+
+    connection.execute(
+        orders.insert(),
+        {
+            "id": order_id,
+            "request_hash": digest,
+            "status": OrderStatus.CREATED.value,
+            "selling_location_id": request.selling_location_id,
+            "total_minor": total.minor,
+            "currency": total.currency,
+            "created_at": created_at,
+            "placed_at": request.placed_at,
+        },
+    )
+    connection.execute(
+        order_lines.insert(),
+        [
+            {
+                "order_id": order_id,
+                "line_no": number,
+                "sku": line.sku,
+                "name": line.name,
+                "quantity": line.quantity,
+                "unit_price_minor": line.unit_price.amount,
+                "currency": line.unit_price.currency,
+                "fulfilment": line.fulfilment.model_dump_json(),
+                "source_location_id": line.source_location_id,
+            }
+            for number, line in enumerate(lines)
+        ],
+    )
+    return Order(
+        id=order_id,
+        status=OrderStatus.CREATED,
+        selling_location_id=request.selling_location_id,
+        lines=lines,
+        total=Money(amount=total.minor, currency=total.currency),
+        created_at=created_at,
+    )
+
+
+def _products(
+    connection: Connection, request: OrderRequest
+) -> dict[str, tuple[str, str, int, str]]:
+    skus = {line.sku.upper() for line in request.lines}
+    rows = connection.execute(
+        select(
+            products.c.sku, products.c.name, products.c.price_minor, products.c.currency
+        ).where(products.c.sku.in_(skus))
+    ).all()
+    found = {row.sku: tuple(row) for row in rows}
+    for index, line in enumerate(request.lines):
+        if line.sku.upper() not in found:
+            raise invalid(
+                ErrorCode.UNKNOWN_SKU,
+                f"line {index}: no product with SKU {line.sku!r}",
+                line=index,
+                sku=line.sku,
+            )
+    return found
+
+
+def _reserve_line(connection: Connection, index: int, request: OrderRequest) -> str:
+    line = request.lines[index]
+    sku = line.sku.upper()
+    if isinstance(line.fulfilment, CollectFulfilment):
+        location_id = line.fulfilment.location_id
+        return _reserve_for_collection(
+            connection, index, sku, line.quantity, location_id
+        )
+
+    try:
+        destination = reads.district_point(connection, line.fulfilment.address.postcode)
+    except EngineError as exc:
+        raise invalid(
+            ErrorCode.UNKNOWN_POSTCODE,
+            f"line {index}: unknown delivery postcode district",
+            line=index,
+            postcode=line.fulfilment.address.postcode,
+        ) from exc
+    for location_id in sourcing.rank_for_delivery(
+        _candidates(connection, sku, line.quantity), destination, line.quantity
+    ):
+        if _reserve(connection, sku, location_id, line.quantity):
+            return location_id
+    raise _short(index, sku, line.quantity)
+
+
+def _reserve_for_collection(
+    connection: Connection, index: int, sku: str, quantity: int, location_id: str
+) -> str:
+    try:
+        place = reads.get_location(connection, location_id)
+    except EngineError as exc:
+        raise invalid(
+            ErrorCode.UNKNOWN_LOCATION,
+            f"line {index}: no location with id {location_id!r}",
+            line=index,
+            location_id=location_id,
+        ) from exc
+    if place.kind is not LocationKind.STORE:
+        raise conflict(
+            ErrorCode.LOCATION_CANNOT_FULFIL,
+            f"line {index}: {location_id!r} is not a store open for collection",
+            line=index,
+            location_id=location_id,
+        )
+    if not _reserve(connection, sku, location_id, quantity):
+        raise _short(index, sku, quantity, location_id)
+    return location_id
+
+
+def _candidates(
+    connection: Connection, sku: str, quantity: int
+) -> list[sourcing.Candidate]:
+    guard = can_reserve_sql(stock.c.on_hand, stock.c.reserved, stock.c.buffer, quantity)
+    rows = connection.execute(
+        select(
+            locations.c.id,
+            locations.c.lat,
+            locations.c.lon,
+            atp_sql(stock.c.on_hand, stock.c.reserved, stock.c.buffer).label("atp"),
+        )
+        .join(stock, stock.c.location_id == locations.c.id)
+        .where(stock.c.sku == sku, guard)
+    ).all()
+    return [
+        sourcing.Candidate(row.id, geo.Point(row.lat, row.lon), row.atp) for row in rows
+    ]
+
+
+def _reserve(connection: Connection, sku: str, location_id: str, quantity: int) -> bool:
+    """Reserve ``quantity`` if ATP allows it; the guard is part of the UPDATE."""
+    result = connection.execute(
+        update(stock)
+        .where(
+            stock.c.sku == sku,
+            stock.c.location_id == location_id,
+            can_reserve_sql(
+                stock.c.on_hand, stock.c.reserved, stock.c.buffer, quantity
+            ),
+        )
+        .values(reserved=stock.c.reserved + quantity)
+    )
+    return result.rowcount == 1
+
+
+def _short(
+    index: int, sku: str, quantity: int, location_id: str | None = None
+) -> EngineError:
+    where = f" at {location_id!r}" if location_id else " at any location"
+    detail: dict[str, object] = {"line": index, "sku": sku, "quantity": quantity}
+    if location_id:
+        detail["location_id"] = location_id
+    return EngineError(
+        409,
+        ErrorCode.INSUFFICIENT_STOCK,
+        f"line {index}: not enough stock of {sku}{where}",
+        detail,
+    )
+
+
+def load_order(connection: Connection, order_id: uuid.UUID) -> Order | None:
+    """The stored order ``order_id``, or None."""
+    found = _load_orders(connection, [order_id])
+    return found[0] if found else None
+
+
+def list_orders(
+    connection: Connection, location_id: str | None, limit: int
+) -> list[Order]:
+    """Orders sold at or sourced from ``location_id`` (or all), newest first."""
+    statement = select(orders.c.id).order_by(
+        orders.c.created_at.desc(), orders.c.id.desc()
+    )
+    if location_id is not None:
+        sourced = select(order_lines.c.order_id).where(
+            order_lines.c.source_location_id == location_id
+        )
+        statement = statement.where(
+            (orders.c.selling_location_id == location_id) | orders.c.id.in_(sourced)
+        )
+    ids = list(connection.scalars(statement.limit(limit)))
+    return _load_orders(connection, ids)
+
+
+def _load_orders(connection: Connection, ids: list[uuid.UUID]) -> list[Order]:
+    if not ids:
+        return []
+    headers = connection.execute(select(orders).where(orders.c.id.in_(ids))).all()
+    line_rows = connection.execute(
+        select(order_lines)
+        .where(order_lines.c.order_id.in_(ids))
+        .order_by(order_lines.c.order_id, order_lines.c.line_no)
+    ).all()
+
+    lines: dict[uuid.UUID, list[OrderLine]] = {order_id: [] for order_id in ids}
+    for row in line_rows:
+        lines[row.order_id].append(
+            OrderLine(
+                sku=row.sku,
+                name=row.name,
+                quantity=row.quantity,
+                unit_price=Money(amount=row.unit_price_minor, currency=row.currency),
+                line_total=Money(
+                    amount=row.unit_price_minor * row.quantity, currency=row.currency
+                ),
+                fulfilment=_FULFILMENT.validate_json(row.fulfilment),
+                source_location_id=row.source_location_id,
+            )
+        )
+    by_id = {
+        row.id: Order(
+            id=row.id,
+            status=OrderStatus(row.status),
+            selling_location_id=row.selling_location_id,
+            lines=lines[row.id],
+            total=Money(amount=row.total_minor, currency=row.currency),
+            created_at=row.created_at,
+        )
+        for row in headers
+    }
+    return [by_id[order_id] for order_id in ids if order_id in by_id]
