@@ -13,6 +13,7 @@ import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from offline_store.models import Basket, OutboxEntry, OutboxState
@@ -27,11 +28,25 @@ R = TypeVar("R")
 class AsyncDeviceStore:
     """The calls of :class:`DeviceStore` as coroutines on one thread."""
 
-    def __init__(self, store: DeviceStore) -> None:
+    def __init__(
+        self, store: DeviceStore, *, executor: ThreadPoolExecutor | None = None
+    ) -> None:
         self.store = store
-        self._executor = ThreadPoolExecutor(
+        self._executor = executor or ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="device-store"
         )
+
+    @classmethod
+    async def open(cls, path: Path | str | None = None) -> AsyncDeviceStore:
+        """Open (or create) the device database without blocking the loop."""
+        executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="device-store")
+        loop = asyncio.get_running_loop()
+        try:
+            store = await loop.run_in_executor(executor, DeviceStore, path)
+        except BaseException:
+            executor.shutdown(wait=False)
+            raise
+        return cls(store, executor=executor)
 
     async def aclose(self) -> None:
         """Finish queued calls, then close the database."""

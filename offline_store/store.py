@@ -121,8 +121,8 @@ class DeviceStore:
         payload_json = validate.json_object(payload, "the order payload")
         with self._transaction() as conn:
             now = self._now()
-            basket_ops.close_for_order(conn, now, order_id)
             entry = outbox_ops.insert_entry(conn, now, order_id, payload_json)
+            basket_ops.close_for_order(conn, now, order_id)
         logger.info("order queued in the outbox")
         return entry
 

@@ -87,8 +87,9 @@ class WorkerStatus:
 class SyncWorker:
     """Sends the outbox through ``send`` until stopped.
 
-    ``observer`` is called with a :class:`WorkerStatus` after every
-    recorded outcome. ``clock`` and ``rng`` are injectable for tests.
+    Listeners (``observer`` and any added with :meth:`add_listener`) are
+    called with a :class:`WorkerStatus` when the worker starts and after
+    every recorded outcome. ``clock`` and ``rng`` are injectable for tests.
     """
 
     def __init__(
@@ -121,10 +122,22 @@ class SyncWorker:
         self._send_timeout = lease_seconds / 2
         self._idle_poll = idle_poll
         self._worker_id = worker_id or f"worker-{uuid.uuid4()}"
-        self._observer = observer
+        self._listeners: list[Callable[[WorkerStatus], None]] = []
+        if observer is not None:
+            self._listeners.append(observer)
         self._wake = asyncio.Event()
         self._stopped = False
+        self._paused_until: datetime | None = None
         self.status = WorkerStatus(online=None)
+
+    @property
+    def online(self) -> bool | None:
+        """Whether the engine answered the last send (``None``: not yet)."""
+        return self.status.online
+
+    def add_listener(self, listener: Callable[[WorkerStatus], None]) -> None:
+        """Call ``listener`` with the new status after each change."""
+        self._listeners.append(listener)
 
     def wake(self) -> None:
         """Start a pass now (call it after a submit)."""
@@ -161,9 +174,14 @@ class SyncWorker:
         """Send due rows oldest first; return how many outcomes were recorded.
 
         The pass ends when nothing is due, the engine is out of reach, or
-        the worker is stopped.
+        the worker is stopped. After the engine was out of reach, no pass
+        sends anything until that row's back-off has passed: the engine is
+        down for every order, not just for one.
         """
         handled = 0
+        if self._paused_until is not None and self._clock() < self._paused_until:
+            return handled
+
         while not self._stopped:
             entry = await self._store.claim_due(
                 self._clock(),
@@ -196,6 +214,9 @@ class SyncWorker:
 
     async def _record(self, entry: OutboxEntry, result: SendResult) -> bool:
         """Store the outcome; return whether the pass should go on."""
+        if not isinstance(result, RetryLater):
+            self._paused_until = None
+
         if isinstance(result, Accepted):
             await self._store.record_accepted(entry.order_id, result.answer)
             self.status = WorkerStatus(online=True)
@@ -209,6 +230,8 @@ class SyncWorker:
             return True
 
         self.status = WorkerStatus(online=False, last_error=result.reason)
+        delay = self.backoff(entry.attempts, result.retry_after)
+        self._paused_until = self._clock() + timedelta(seconds=delay)
         if entry.attempts >= self._max_attempts:
             await self._store.record_parked(
                 entry.order_id,
@@ -216,9 +239,9 @@ class SyncWorker:
             )
             return False
 
-        delay = self.backoff(entry.attempts, result.retry_after)
-        next_attempt = self._clock() + timedelta(seconds=delay)
-        await self._store.record_retry(entry.order_id, result.reason, next_attempt)
+        await self._store.record_retry(
+            entry.order_id, result.reason, self._paused_until
+        )
         logger.info("engine out of reach; next attempt in %.1f s", delay)
         return False
 
@@ -237,6 +260,8 @@ class SyncWorker:
         next_due = await self._store.next_due_at()
         if next_due is None:
             return self._idle_poll
+        if self._paused_until is not None:
+            next_due = max(next_due, self._paused_until)
         seconds = (next_due - self._clock()).total_seconds()
         return min(max(seconds, MIN_WAIT), self._idle_poll)
 
@@ -247,5 +272,5 @@ class SyncWorker:
             summary=summary,
             last_error=self.status.last_error,
         )
-        if self._observer is not None:
-            self._observer(self.status)
+        for listener in self._listeners:
+            listener(self.status)
