@@ -1,0 +1,1 @@
+"""The demo storefront: page templates and static files (package data)."""
