@@ -44,6 +44,7 @@ DEFAULT_TIMEOUT = httpx.Timeout(5.0, connect=2.0, pool=2.0)
 IN_PROCESS_BASE_URL = "http://oms.in-process"
 MAX_QUERY_LENGTH = 100
 MAX_LIMIT = 100
+MAX_NEARBY_LIMIT = 50
 
 _SKU = re.compile(SKU_PATTERN)
 _LOCATION_ID = re.compile(LOCATION_ID_PATTERN)
@@ -192,7 +193,7 @@ class OmsClient:
 
         Give either ``lat`` and ``lon`` or ``postcode``.
         """
-        params: dict[str, Any] = {"limit": _limit(limit)}
+        params: dict[str, Any] = {"limit": _limit(limit, MAX_NEARBY_LIMIT)}
         if postcode is not None:
             if lat is not None or lon is not None:
                 raise ValueError("give either a postcode or lat and lon, not both")
@@ -356,11 +357,11 @@ def _location_id(value: str) -> str:
     return value
 
 
-def _limit(value: int) -> int:
+def _limit(value: int, most: int = MAX_LIMIT) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
         raise ValueError(f"a limit is a whole number: {value!r}")
-    if not 1 <= value <= MAX_LIMIT:
-        raise ValueError(f"a limit is 1 to {MAX_LIMIT}: {value}")
+    if not 1 <= value <= most:
+        raise ValueError(f"a limit is 1 to {most}: {value}")
     return value
 
 

@@ -37,6 +37,10 @@ def get_device_token(device_id: str) -> str | None:
         raise KeyringUnavailable(f"the keyring could not be read: {exc}") from exc
 
 
+# The app reads the token at start-up under this name.
+load_device_token = get_device_token
+
+
 def set_device_token(device_id: str, token: str) -> None:
     """Store ``token`` for ``device_id``, replacing any earlier one."""
     if not isinstance(token, str) or not _TOKEN.match(token):
