@@ -69,6 +69,8 @@ def place_order(
 ) -> PlacedOrder:
     """Create the order ``order_id`` or return the one already stored under it."""
     digest = request_hash(request)
+    # TODO: retry once on a PostgreSQL deadlock or serialization failure;
+    # lines are reserved in SKU order to make deadlocks rare, not impossible.
     try:
         with engine.connect().execution_options(**WRITE) as connection:
             with connection.begin():

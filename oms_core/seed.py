@@ -150,6 +150,8 @@ def _write(
     places: list[locations.LocationRecord],
     outcodes: dict[str, tuple[float, float]],
 ) -> int:
+    # TODO: confirmed_at is the seed time for every row; a real stock count
+    # feed would set it per row when a location confirms its count.
     now = datetime.now(UTC)
     connection.execute(
         schema.products.insert(),

@@ -36,6 +36,8 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
+# TODO: add Alembic migrations on this MetaData before the first release that
+# must upgrade an existing database; today create_all builds a fresh schema.
 metadata = MetaData(naming_convention=NAMING)
 
 products = Table(
