@@ -18,7 +18,14 @@ import logging
 from dataclasses import dataclass
 
 import shiboken6
-from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QUrl
+from PySide6.QtCore import (
+    QBuffer,
+    QByteArray,
+    QCoreApplication,
+    QIODevice,
+    QObject,
+    QUrl,
+)
 from PySide6.QtWebEngineCore import (
     QWebEngineProfile,
     QWebEngineUrlRequestJob,
@@ -99,16 +106,21 @@ def register_storefront_scheme() -> None:
 
 
 def install_storefront(
-    profile: QWebEngineProfile, catalogue: StorefrontCatalogue
+    profile: QWebEngineProfile,
+    catalogue: StorefrontCatalogue,
+    *,
+    loop: asyncio.AbstractEventLoop | None = None,
 ) -> StorefrontSchemeHandler:
     """Serve the storefront from ``catalogue`` to the pages of ``profile``.
 
-    The handler is owned by the profile and lives as long as it does.
+    Requests are answered on ``loop``, by default on the asyncio loop
+    running when each request arrives (the app's qasync loop). The handler
+    is owned by the profile and lives as long as it does.
     """
     if not QWebEngineUrlScheme.schemeByName(STOREFRONT_SCHEME).name():
         raise RuntimeError("call register_storefront_scheme() before QApplication")
 
-    handler = StorefrontSchemeHandler(catalogue, parent=profile)
+    handler = StorefrontSchemeHandler(catalogue, parent=profile, loop=loop)
     profile.installUrlSchemeHandler(QByteArray(STOREFRONT_SCHEME), handler)
     return handler
 
@@ -167,15 +179,24 @@ class StorefrontSchemeHandler(QWebEngineUrlSchemeHandler):
 
     Routes: ``/`` home, ``/search?q=&page=``, ``/product/<sku>``,
     ``/static/<file>``; any other path gets a friendly "not found" page.
-    Only GET is served.
+    Only GET is served. Work runs on ``loop`` when given, else on the loop
+    running when the request arrives.
 
     Signals: none.
     """
 
-    def __init__(self, catalogue: StorefrontCatalogue, parent=None) -> None:
+    def __init__(
+        self,
+        catalogue: StorefrontCatalogue,
+        parent: QObject | None = None,
+        *,
+        loop: asyncio.AbstractEventLoop | None = None,
+    ) -> None:
         super().__init__(parent)
         self._catalogue = catalogue
+        self._loop = loop
         self._files: asyncio.Future[SiteFiles] | None = None
+        self._loaded: SiteFiles | None = None
         self._tasks: set[asyncio.Task[None]] = set()
 
     def requestStarted(self, job: QWebEngineUrlRequestJob) -> None:
@@ -191,7 +212,7 @@ class StorefrontSchemeHandler(QWebEngineUrlSchemeHandler):
             return
 
         try:
-            loop = asyncio.get_running_loop()
+            loop = self._loop or asyncio.get_running_loop()
         except RuntimeError:
             logger.error("storefront request with no asyncio loop: %s", url.path())
             job.fail(_Error.RequestFailed)
@@ -202,14 +223,16 @@ class StorefrontSchemeHandler(QWebEngineUrlSchemeHandler):
             url.query(QUrl.ComponentFormattingOption.FullyEncoded),
         )
         pending = _PendingJob(job)
-        task = loop.create_task(self._serve(pending, route))
+        task = loop.create_task(self._serve(loop, pending, route))
         pending.task = task
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
-    async def _serve(self, pending: _PendingJob, route: Route) -> None:
+    async def _serve(
+        self, loop: asyncio.AbstractEventLoop, pending: _PendingJob, route: Route
+    ) -> None:
         try:
-            files = await self._site_files()
+            files = await self._site_files(loop)
         except OSError:
             logger.exception("storefront files could not be read")
             pending.fail(_Error.RequestFailed)
@@ -235,15 +258,18 @@ class StorefrontSchemeHandler(QWebEngineUrlSchemeHandler):
         else:
             pending.reply(response)
 
-    async def _site_files(self) -> SiteFiles:
-        if self._files is None:
-            loop = asyncio.get_running_loop()
+    async def _site_files(self, loop: asyncio.AbstractEventLoop) -> SiteFiles:
+        if self._loaded is not None:
+            return self._loaded
+
+        if self._files is None or self._files.get_loop() is not loop:
             self._files = loop.run_in_executor(None, load_site_files)
         try:
-            return await asyncio.shield(self._files)
+            self._loaded = await asyncio.shield(self._files)
         except OSError:
             self._files = None
             raise
+        return self._loaded
 
     async def _respond(self, files: SiteFiles, route: Route) -> _Response | None:
         templates = files.templates

@@ -61,10 +61,16 @@ def qloop(_qasync_loop: qasync.QEventLoop) -> QtAsyncRunner:
 
 
 @pytest.fixture
-def profile(qapp, catalogue: InMemoryCatalogue) -> Iterator[QWebEngineProfile]:
-    """An off-the-record profile serving the storefront."""
+def profile(
+    qloop: QtAsyncRunner, catalogue: InMemoryCatalogue
+) -> Iterator[QWebEngineProfile]:
+    """An off-the-record profile serving the storefront.
+
+    Its requests go to the test loop even when they arrive between two
+    scenarios (a late favicon), as in the app where the loop always runs.
+    """
     profile = QWebEngineProfile()
-    install_storefront(profile, catalogue)
+    install_storefront(profile, catalogue, loop=qloop.loop)
     yield profile
     shiboken6.delete(profile)
 

@@ -285,7 +285,7 @@ def test_request_cancelled_while_catalogue_answers(qloop, qapp, real_products):
 
     catalogue = _GatedCatalogue(real_products[:50])
     profile = QWebEngineProfile()
-    install_storefront(profile, catalogue)
+    install_storefront(profile, catalogue, loop=qloop.loop)
     page = ShopPage(profile)
     try:
         kind = qloop.run_until_complete(scenario(page, catalogue))
