@@ -20,6 +20,8 @@ MAX_SEARCH_LIMIT = 200
 MAX_QUERY_LENGTH = 100
 
 
+# TODO: prune old snapshots (products and stock older than some weeks); the
+# caches only grow today, which is fine for one store's catalogue.
 def put_products(
     conn: Connection, products: list[dict[str, Any]], fetched_at: datetime
 ) -> int:

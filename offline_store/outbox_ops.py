@@ -108,6 +108,8 @@ def next_due_at(conn: Connection) -> datetime | None:
     return min(times, default=None)
 
 
+# TODO: archive accepted rows after a retention period; they stay for the
+# outbox view and as proof of what the engine answered.
 def record_accepted(
     conn: Connection, now: datetime, order_id: uuid.UUID, answer_json: str
 ) -> OutboxEntry:

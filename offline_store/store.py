@@ -57,6 +57,8 @@ class DeviceStore:
         self._clock = clock
         self._engine = _make_engine(self.path)
         with self._engine.begin() as conn:
+            # TODO: version the schema (PRAGMA user_version) before its first
+            # change; create_all only adds missing tables, never columns.
             metadata.create_all(conn)
         logger.debug("device store opened")
 
