@@ -103,19 +103,21 @@ def seed_database(
     """
     started = time.perf_counter()
     root = datasets.data_dir(data_dir)
-    catalogue = import_catalogue(root)
-    for reason, count in sorted(catalogue.skipped.items()):
-        logger.info("skipped %d sales lines: %s", count, reason.value)
-    outcodes = datasets.read_outcodes(root / datasets.OUTCODES_FILE)
-    places = load_locations(
-        root, outcodes, store_ids=store_ids, store_limit=store_limit
-    )
-
     engine = make_engine(database_url)
     try:
-        if is_seeded(engine):
-            if not force:
-                raise AlreadySeededError("the database is already seeded")
+        seeded = is_seeded(engine)
+        if seeded and not force:
+            raise AlreadySeededError("the database is already seeded")
+
+        catalogue = import_catalogue(root)
+        for reason, count in sorted(catalogue.skipped.items()):
+            logger.info("skipped %d sales lines: %s", count, reason.value)
+        outcodes = datasets.read_outcodes(root / datasets.OUTCODES_FILE)
+        places = load_locations(
+            root, outcodes, store_ids=store_ids, store_limit=store_limit
+        )
+
+        if seeded:
             schema.metadata.drop_all(engine)
         schema.metadata.create_all(engine)
         with engine.connect().execution_options(**WRITE) as connection:

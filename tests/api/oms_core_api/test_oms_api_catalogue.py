@@ -122,3 +122,12 @@ async def test_stock_of_an_unknown_location_is_404(client):
 
     assert answer.status_code == 404
     assert answer.json()["code"] == "unknown_location"
+
+
+async def test_stock_without_a_location_lists_every_holder(client):
+    items = (await client.get("/v1/stock/85123A")).json()["items"]
+
+    ids = [item["location_id"] for item in items]
+    assert "dc-daventry" in ids and "store-0001" in ids
+    assert ids == sorted(ids)
+    assert all(item["atp"] > 0 for item in items)
