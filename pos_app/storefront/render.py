@@ -37,6 +37,7 @@ CATEGORIES: tuple[tuple[str, str], ...] = (
     ("Baking", "cake"),
     ("Candles", "candle"),
     ("Hearts", "heart"),
+    ("Vintage", "vintage"),
 )
 
 _SCHEMA_AVAILABILITY = {

@@ -307,4 +307,6 @@ def _html(text: str) -> _Response:
 
 
 def _not_found(files: SiteFiles, message: str) -> _Response:
+    # TODO: answer with status 404; QWebEngineUrlRequestJob.reply() has no
+    # status code, so the friendly page arrives as a success.
     return _html(render_message(files.templates, "Page not found", message))

@@ -55,6 +55,7 @@ def tile_svg(sku: str, name: str, css_class: str) -> str:
     css = html.escape(css_class, quote=True)
     return (
         f'<svg class="{css}" viewBox="0 0 120 120" role="img" '
+        'preserveAspectRatio="xMidYMid slice" '
         f'aria-label="{label}" xmlns="http://www.w3.org/2000/svg">'
         f'<rect width="120" height="120" fill="{colour}"/>'
         '<circle cx="98" cy="22" r="46" fill="#ffffff" fill-opacity="0.10"/>'

@@ -130,7 +130,8 @@ function stockRow(location, kind) {
   place.textContent = String(location.name || location.location_id || "");
   const detail = document.createElement("small");
   const distance = Number(location.distance_km);
-  const parts = [kind === "here" ? "This store" : String(location.kind || "store")];
+  const where = String(location.kind || "store");
+  const parts = [kind === "here" ? "This store" : where[0].toUpperCase() + where.slice(1)];
   if (kind !== "here" && Number.isFinite(distance)) {
     parts.push(`${distance.toFixed(1)} km away`);
   }
