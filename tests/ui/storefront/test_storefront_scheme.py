@@ -7,12 +7,17 @@ import json
 
 import pytest
 import shiboken6
-from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineUrlScheme
 
 from pos_app.storefront.catalogue import InMemoryCatalogue, StoreProduct
 from pos_app.storefront.prices import format_price
 from pos_app.storefront.render import display_name
-from pos_app.storefront.scheme import STOREFRONT_ORIGIN, install_storefront
+from pos_app.storefront.scheme import (
+    STOREFRONT_ORIGIN,
+    STOREFRONT_SCHEME,
+    install_storefront,
+    register_storefront_scheme,
+)
 
 from .storefront_pages import ShopPage
 
@@ -295,3 +300,11 @@ def test_request_cancelled_while_catalogue_answers(qloop, qapp, real_products):
 
     assert kind == "home"
     assert catalogue.cancelled
+
+
+def test_registering_again_is_harmless(qapp):
+    register_storefront_scheme()
+
+    scheme = QWebEngineUrlScheme.schemeByName(STOREFRONT_SCHEME)
+    assert scheme.syntax() == QWebEngineUrlScheme.Syntax.Host
+    assert scheme.flags() & QWebEngineUrlScheme.Flag.SecureScheme
