@@ -63,6 +63,27 @@ def create_app(database_url: str | None = None) -> FastAPI:
     return app
 
 
+def build_engine(database_url: str | None = None) -> FastAPI:
+    """The engine as the app bundles it: seeded from the real data on first run.
+
+    Seeding the full network takes tens of seconds; later starts only open
+    the database.
+    """
+    from oms_core.seed import is_seeded, seed_database
+
+    url = database_url or default_database_url()
+    _ensure_sqlite_folder(url)
+    probe = make_engine(url)
+    try:
+        seeded = is_seeded(probe)
+    finally:
+        probe.dispose()
+    if not seeded:
+        logger.info("First run: seeding the bundled engine from the real data")
+        seed_database(url)
+    return create_app(url)
+
+
 def _ensure_sqlite_folder(database_url: str) -> None:
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite" and url.database not in (

@@ -1,8 +1,4 @@
-"""The engine fixtures for this folder, and an HTTP client on the app.
-
-TODO: drop the import below once tests/conftest.py registers
-``tests.fixtures_engine`` with ``pytest_plugins``.
-"""
+"""An HTTP client on the engine app, for the API tests."""
 
 from __future__ import annotations
 
@@ -12,15 +8,9 @@ import httpx
 import pytest
 from fastapi import FastAPI
 
-from tests.fixtures_engine import (  # noqa: F401
-    engine_app,
-    engine_database_url,
-    engine_db_template,
-)
-
 
 @pytest.fixture
-async def client(engine_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:  # noqa: F811
+async def client(engine_app: FastAPI) -> AsyncIterator[httpx.AsyncClient]:
     """An async client that calls the app in-process (no socket)."""
     transport = httpx.ASGITransport(app=engine_app)
     async with httpx.AsyncClient(
