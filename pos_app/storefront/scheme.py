@@ -203,7 +203,8 @@ class StorefrontSchemeHandler(QWebEngineUrlSchemeHandler):
         """Qt override: start answering ``job`` on the asyncio loop."""
         url = job.requestUrl()
         if job.requestMethod() != b"GET":
-            logger.info("storefront refused a %s request", job.requestMethod())
+            method = bytes(job.requestMethod()).decode("ascii", "replace")
+            logger.info("storefront refused a %s request", method)
             job.fail(_Error.RequestDenied)
             return
 
@@ -240,8 +241,6 @@ class StorefrontSchemeHandler(QWebEngineUrlSchemeHandler):
 
         try:
             response = await self._respond(files, route)
-        except asyncio.CancelledError:
-            raise
         except Exception:
             # The page must get an answer whatever the catalogue did.
             logger.exception("storefront page failed")

@@ -302,6 +302,30 @@ def test_request_cancelled_while_catalogue_answers(qloop, qapp, real_products):
     assert catalogue.cancelled
 
 
+class _BrokenCatalogue(InMemoryCatalogue):
+    async def featured(self, limit: int) -> list[StoreProduct]:
+        raise ConnectionError("engine away")
+
+
+def test_a_failing_catalogue_gets_an_apology_page(qloop, real_products, allow_log):
+    allow_log(r"storefront page failed")
+    profile = QWebEngineProfile()
+    install_storefront(profile, _BrokenCatalogue(real_products[:5]), loop=qloop.loop)
+    page = ShopPage(profile)
+
+    async def scenario():
+        assert await page.open(STOREFRONT_ORIGIN + "/")
+        return await page.js("document.querySelector('h1').textContent")
+
+    try:
+        heading = qloop.run_until_complete(scenario())
+    finally:
+        shiboken6.delete(page)
+        shiboken6.delete(profile)
+
+    assert heading == "Something went wrong"
+
+
 def test_registering_again_is_harmless(qapp):
     register_storefront_scheme()
 
