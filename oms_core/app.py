@@ -10,13 +10,11 @@ loop never waits on the database.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 import platformdirs
 from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
-from sqlalchemy.engine import make_url
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oms_core.api_models import ApiError, ErrorCode
@@ -42,7 +40,6 @@ def default_database_url() -> str:
 def create_app(database_url: str | None = None) -> FastAPI:
     """The API on ``database_url`` (None: :func:`default_database_url`)."""
     url = database_url or default_database_url()
-    _ensure_sqlite_folder(url)
     engine = make_engine(url)
     metadata.create_all(engine)
 
@@ -72,7 +69,6 @@ def build_engine(database_url: str | None = None) -> FastAPI:
     from oms_core.seed import is_seeded, seed_database
 
     url = database_url or default_database_url()
-    _ensure_sqlite_folder(url)
     probe = make_engine(url)
     try:
         seeded = is_seeded(probe)
@@ -82,16 +78,6 @@ def build_engine(database_url: str | None = None) -> FastAPI:
         logger.info("First run: seeding the bundled engine from the real data")
         seed_database(url)
     return create_app(url)
-
-
-def _ensure_sqlite_folder(database_url: str) -> None:
-    url = make_url(database_url)
-    if url.get_backend_name() == "sqlite" and url.database not in (
-        None,
-        "",
-        ":memory:",
-    ):
-        Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
 
 
 def _error(status: int, body: ApiError) -> JSONResponse:

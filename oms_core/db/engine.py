@@ -9,6 +9,7 @@ takes the lock before it reads and never fails half-way on an upgrade.
 from __future__ import annotations
 
 import logging
+from pathlib import Path
 from typing import Any
 
 from sqlalchemy import Connection, Engine, create_engine, event
@@ -24,6 +25,9 @@ def make_engine(database_url: str) -> Engine:
     """An engine for ``database_url`` with the engine's connection settings."""
     url = make_url(database_url)
     if url.get_backend_name() == "sqlite":
+        if url.database not in (None, "", ":memory:"):
+            # A first run on a new machine: the user data folder may not exist.
+            Path(url.database).expanduser().parent.mkdir(parents=True, exist_ok=True)
         engine = create_engine(url)
         _configure_sqlite(engine)
         return engine
