@@ -5,6 +5,7 @@
 
 const BRIDGE_WAIT_MS = 2000;
 const BRIDGE_POLL_MS = 50;
+const READY_WAIT_MS = 5000;
 const MAX_QUANTITY = 99;
 const SYMBOLS = { GBP: "£", EUR: "€", USD: "$" };
 const MINOR_DIGITS = { JPY: 0, KRW: 0, ISK: 0, BHD: 3, KWD: 3, OMR: 3, JOD: 3, TND: 3 };
@@ -42,10 +43,21 @@ function waitForBridge() {
 }
 
 function reasonOf(error) {
+  let text = "unknown error";
   if (error && typeof error.message === "string" && error.message) {
-    return error.message;
+    text = error.message;
+  } else if (typeof error === "string" && error) {
+    text = error;
   }
-  return typeof error === "string" && error ? error : "unknown error";
+  return text.replace(/^openAisle: /, "");
+}
+
+function withTimeout(promise, ms, message) {
+  let timer = null;
+  const late = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Error(message)), ms);
+  });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 function showNotice(text) {
@@ -56,16 +68,18 @@ function showNotice(text) {
   }
 }
 
-function updateBadge(basket) {
+function updateBadge(basket, bump = true) {
   const badge = document.querySelector("[data-basket-count]");
   if (!badge || !basket || !Number.isInteger(basket.count)) {
     return;
   }
   badge.textContent = String(basket.count);
   badge.hidden = basket.count === 0;
-  badge.classList.remove("bump");
-  void badge.offsetWidth;
-  badge.classList.add("bump");
+  if (bump) {
+    badge.classList.remove("bump");
+    void badge.offsetWidth;
+    badge.classList.add("bump");
+  }
 }
 
 function setupStepper(form) {
@@ -191,13 +205,19 @@ async function connect() {
     return null;
   }
   try {
-    await api.ready;
+    await withTimeout(api.ready, READY_WAIT_MS, "the till did not answer");
   } catch (error) {
     showNotice(`The till connection failed: ${reasonOf(error)}`);
     return null;
   }
   if (typeof api.onBasketChanged === "function") {
-    api.onBasketChanged(updateBadge);
+    api.onBasketChanged((basket) => updateBadge(basket));
+  }
+  if (typeof api.getBasket === "function") {
+    api.getBasket().then(
+      (basket) => updateBadge(basket, false),
+      () => {},
+    );
   }
   return api;
 }

@@ -14,7 +14,7 @@
     addToBasket(line) {
       window.__aisleCalls.push(["addToBasket", line]);
       if (line.quantity > 50) {
-        return Promise.reject(new Error("only 4 left in stock"));
+        return Promise.reject(new Error("openAisle: only 4 left in stock"));
       }
       lines.push(line);
       const current = basket();
@@ -24,6 +24,10 @@
     getStock(sku) {
       window.__aisleCalls.push(["getStock", sku]);
       return Promise.resolve(stock);
+    },
+    getBasket() {
+      window.__aisleCalls.push(["getBasket"]);
+      return Promise.resolve(basket());
     },
     onBasketChanged(callback) {
       listeners.push(callback);

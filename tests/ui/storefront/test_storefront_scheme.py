@@ -7,7 +7,11 @@ import json
 
 import pytest
 import shiboken6
-from PySide6.QtWebEngineCore import QWebEngineProfile, QWebEngineUrlScheme
+from PySide6.QtWebEngineCore import (
+    QWebEngineProfile,
+    QWebEngineScript,
+    QWebEngineUrlScheme,
+)
 
 from pos_app.storefront.catalogue import InMemoryCatalogue, StoreProduct
 from pos_app.storefront.prices import format_price
@@ -20,6 +24,7 @@ from pos_app.storefront.scheme import (
 )
 
 from .storefront_pages import ShopPage
+from .storefront_support import fake_bridge_script
 
 pytestmark = pytest.mark.webengine
 
@@ -99,6 +104,7 @@ def test_product_page_with_bridge_shows_stock_and_adds(
     assert "£7.50" in feedback
     assert (badge, badge_hidden) == ("3", False)
     assert ["getStock", product.sku] in calls
+    assert ["getBasket"] in calls
     assert ["addToBasket", {"sku": product.sku, "quantity": 3}] in calls
     assert page.errors() == []
 
@@ -123,6 +129,32 @@ def test_failed_add_to_basket_is_shown(qloop, bridged_page, real_products):
 
     assert text == "Could not add to basket: only 4 left in stock"
     assert "error" in css
+    assert page.errors() == []
+
+
+def test_stale_stock_is_shown_with_its_age(qloop, page, real_products, real_stock):
+    stale = dict(real_stock, stale=True)
+    script = QWebEngineScript()
+    script.setSourceCode(fake_bridge_script(stale))
+    script.setInjectionPoint(QWebEngineScript.InjectionPoint.DocumentCreation)
+    script.setWorldId(QWebEngineScript.ScriptWorldId.MainWorld)
+    page.scripts().insert(script)
+
+    async def scenario():
+        assert await page.open(f"{STOREFRONT_ORIGIN}/product/{real_products[0].sku}")
+        await page.wait_for_js("document.body.dataset.shopReady")
+        return await page.js(
+            "[document.querySelector('[data-stock-status]').textContent,"
+            " document.querySelector('[data-stock-status]').className]"
+        )
+
+    text, css = qloop.run_until_complete(scenario())
+
+    # Shown in the device's own time zone, so only the date is certain here.
+    assert text.startswith("Last known stock from ")
+    assert "Dec 2026" in text
+    assert text.endswith("; it may have changed.")
+    assert "stale" in css
     assert page.errors() == []
 
 
