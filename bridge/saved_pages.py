@@ -84,7 +84,17 @@ class SavedPageServer(QWebEngineUrlSchemeHandler):
         body = QBuffer(job)
         body.setData(QByteArray(self._html))
         body.open(QIODevice.OpenModeFlag.ReadOnly)
-        job.reply(QByteArray(b"text/html"), body)
+        job.reply(QByteArray(_content_type(self._html)), body)
+
+
+def _content_type(html: bytes) -> bytes:
+    """UTF-8 when the bytes are UTF-8; otherwise the page's own meta tag
+    (or the browser's guess) decides."""
+    try:
+        html.decode("utf-8")
+    except UnicodeDecodeError:
+        return b"text/html"
+    return b"text/html;charset=utf-8"
 
 
 class BlockAllButSaved(QWebEngineUrlRequestInterceptor):
