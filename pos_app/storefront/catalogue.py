@@ -116,6 +116,8 @@ class InMemoryCatalogue:
     ) -> tuple[list[StoreProduct], int]:
         """Products whose name words start with every word of ``q``."""
         terms = search_terms(q)
+        # TODO: a word index instead of a scan of every product; the scan is
+        # fine for the demo's few thousand products, not for a full range.
         hits = [
             product
             for product, words, sku in self._words
