@@ -69,6 +69,8 @@ def decimal_price(text: str) -> Decimal | None:
     the decimal point.
     """
     digits = _SPACES.sub("", text)
+    if re.search(r"-\d", digits):
+        return None
     match = re.search(r"\d[\d.,]*", digits)
     if match is None or len(match.group()) > 32:
         return None

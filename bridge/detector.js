@@ -209,7 +209,7 @@
       let owner = element.parentElement ? element.parentElement.closest("[itemscope]") : null;
       while (owner && owner !== scope) {
         const as = (owner.getAttribute("itemprop") || "").toLowerCase();
-        if (!/offers|pricespecification/.test(as) || isProductScope(owner)) break;
+        if (!/offers|offerdetails|pricespecification/.test(as) || isProductScope(owner)) break;
         owner = owner.parentElement ? owner.parentElement.closest("[itemscope]") : null;
       }
       if (owner !== scope) continue;
@@ -224,7 +224,8 @@
         if (value !== null) props[key] = value;
       }
     }
-    props.offers_count = scope.querySelectorAll('[itemprop~="offers" i][itemscope]').length;
+    props.offers_count = scope.querySelectorAll(
+      '[itemprop~="offers" i][itemscope], [itemprop~="offerDetails" i][itemscope]').length;
     return props;
   };
 
@@ -238,7 +239,7 @@
         sku: p.sku || p.productid || p.mpn || null,
         gtin: GTIN_KEYS.map((k) => p[k]).find((v) => v) || null,
         price: p.price || p.lowprice || null,
-        currency: p.pricecurrency || null,
+        currency: p.pricecurrency || p.currency || null,
         availability: availability(p.availability),
         offers_count: p.offers_count,
       };
