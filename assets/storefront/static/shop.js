@@ -127,7 +127,7 @@ function setupAddToBasket(connected, product) {
       showFeedback(
         feedback,
         "ok",
-        `Added ${quantity} × ${name}. Basket: ${count} items${total ? `, ${total}` : ""}.`,
+        `Added ${quantity} × ${name}. Basket: ${count} ${count === 1 ? "item" : "items"}${total ? `, ${total}` : ""}.`,
       );
     } catch (error) {
       showFeedback(feedback, "error", `Could not add to basket: ${reasonOf(error)}`);

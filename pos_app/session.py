@@ -1,0 +1,196 @@
+"""The till session: basket, stock and submit, glued to store and engine.
+
+:class:`TillSession` is what the window and the page bridge talk to. It keeps
+no state of its own that the device store does not hold: the basket lives in
+the device database, orders go through the outbox, and stock answers come
+from the engine or, when it cannot be reached, from the last snapshot with
+its age.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from PySide6.QtCore import QObject, Signal
+
+from offline_store import AsyncDeviceStore, Basket
+from oms_client import OmsClient, OmsError, OmsNotFound, OmsUnreachable
+from oms_client.models import (
+    Fulfilment,
+    Location,
+    OrderLineRequest,
+    OrderRequest,
+    Product,
+)
+from pos_app.stock_lookup import StockLookup, StockSnapshot
+
+logger = logging.getLogger(__name__)
+
+
+class SessionError(Exception):
+    """Something the associate must be told, in words they can act on."""
+
+
+class TillSession(QObject):
+    """One device's selling session.
+
+    Signals:
+        basket_changed(object): the :class:`offline_store.Basket` after a change.
+        stock_changed(object): a :class:`StockSnapshot` for the product in view.
+        product_in_view(object): the catalogue :class:`Product` now in view,
+            or ``None``.
+        online_changed(bool): whether the engine answered the last call.
+        order_queued(str): an order id written to the outbox.
+    """
+
+    basket_changed = Signal(object)
+    stock_changed = Signal(object)
+    product_in_view = Signal(object)
+    online_changed = Signal(bool)
+    order_queued = Signal(str)
+
+    def __init__(
+        self,
+        store: AsyncDeviceStore,
+        client: OmsClient,
+        home: Location,
+        parent: QObject | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._store = store
+        self._client = client
+        self.home = home
+        self._stock = StockLookup(client, store, home)
+        self._online: bool | None = None
+
+    # -- connectivity ------------------------------------------------------
+
+    def _note_online(self, online: bool) -> None:
+        if online != self._online:
+            self._online = online
+            self.online_changed.emit(online)
+
+    @property
+    def online(self) -> bool:
+        """Whether the engine answered the last call (unknown counts as yes)."""
+        return self._online is not False
+
+    # -- catalogue ---------------------------------------------------------
+
+    async def find_product(self, sku: str) -> Product | None:
+        """The catalogue entry for ``sku``: live, else the cached copy."""
+        try:
+            product = await self._client.get_product(sku)
+        except OmsNotFound:
+            self._note_online(True)
+            return None
+        except OmsUnreachable:
+            self._note_online(False)
+            cached = await self._store.cached_product(sku)
+            return Product.model_validate(cached) if cached else None
+        self._note_online(True)
+        await self._store.cache_products(
+            [product.model_dump(mode="json")], datetime.now(UTC)
+        )
+        return product
+
+    async def find_by_code(self, code: str) -> Product | None:
+        """A product by SKU or GTIN (what a page or a scanner gives us)."""
+        product = await self.find_product(code) if _looks_like_sku(code) else None
+        if product is not None:
+            return product
+        try:
+            hits = await self._client.search_products(code, limit=5)
+        except OmsUnreachable:
+            self._note_online(False)
+            return None
+        self._note_online(True)
+        return next((p for p in hits if code in (p.sku, p.gtin)), None)
+
+    async def show_product(self, product: Product | None) -> None:
+        """Make ``product`` the one in view and fetch its stock."""
+        self.product_in_view.emit(product)
+        if product is not None:
+            await self.lookup_stock(product.sku)
+
+    # -- basket ------------------------------------------------------------
+
+    async def basket(self) -> Basket:
+        """The open basket as the device holds it."""
+        return await self._store.current_basket()
+
+    async def add_to_basket(self, sku: str, quantity: int) -> Basket:
+        """Add ``quantity`` of ``sku`` at the catalogue price."""
+        product = await self.find_product(sku)
+        if product is None:
+            raise SessionError(f"{sku} is not in the catalogue")
+
+        basket = await self._store.add_item(
+            product.sku,
+            product.name,
+            product.price.amount,
+            product.price.currency,
+            quantity,
+        )
+        self.basket_changed.emit(basket)
+        return basket
+
+    async def set_quantity(self, sku: str, quantity: int) -> Basket:
+        """Change a line's quantity; zero removes it."""
+        basket = await self._store.set_quantity(sku, quantity)
+        self.basket_changed.emit(basket)
+        return basket
+
+    async def remove(self, sku: str) -> Basket:
+        """Take a line out of the basket."""
+        basket = await self._store.remove_item(sku)
+        self.basket_changed.emit(basket)
+        return basket
+
+    # -- stock -------------------------------------------------------------
+
+    async def lookup_stock(self, sku: str) -> StockSnapshot:
+        """Stock here and nearby; the last snapshot when offline."""
+        snapshot = await self._stock.lookup(sku)
+        self._note_online(snapshot.live)
+        self.stock_changed.emit(snapshot)
+        return snapshot
+
+    # -- submit ------------------------------------------------------------
+
+    async def submit(self, fulfilment: Fulfilment) -> uuid.UUID:
+        """Close the basket into the outbox; the sync worker sends it.
+
+        The order id is made here, on the device, and travels as the
+        idempotency key, so a resend can never create a second order.
+        """
+        basket = await self._store.current_basket()
+        if not basket.lines:
+            raise SessionError("The basket is empty.")
+
+        order_id = uuid.uuid4()
+        request = OrderRequest(
+            selling_location_id=self.home.id,
+            lines=[
+                OrderLineRequest(
+                    sku=line.sku, quantity=line.quantity, fulfilment=fulfilment
+                )
+                for line in basket.lines
+            ],
+            placed_at=datetime.now(UTC),
+        )
+        await self._store.submit_basket(order_id, request.model_dump(mode="json"))
+        logger.info("Order %s queued with %d lines", order_id, len(basket.lines))
+
+        self.order_queued.emit(str(order_id))
+        self.basket_changed.emit(await self._store.current_basket())
+        return order_id
+
+
+def _looks_like_sku(code: str) -> bool:
+    return 0 < len(code) <= 32 and code.replace("-", "").replace(".", "").isalnum()
+
+
+__all__ = ["OmsError", "SessionError", "TillSession"]

@@ -1,0 +1,129 @@
+"""Puts one till together: page, bridge, session, window and outbox."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QObject, QUrl
+from PySide6.QtWebEngineCore import QWebEngineProfile
+from PySide6.QtWebEngineWidgets import QWebEngineView
+
+from bridge.allowlist import AllowList
+from bridge.detection import detect_product
+from bridge.install import PageBridge
+from pos_app.background import BackgroundTasks
+from pos_app.bridge_host import SessionBridgeHost, basket_view
+from pos_app.main_window import MainWindow
+from pos_app.services import Services
+from pos_app.session import TillSession
+from pos_app.shop_catalogue import EngineCatalogue
+from pos_app.storefront.scheme import install_storefront
+from pos_app.web_page import ShopPage
+from pos_app.widgets.outbox_dialog import OutboxDialog
+
+logger = logging.getLogger(__name__)
+
+
+class Till(QObject):
+    """The parts of a running till and the wiring between them."""
+
+    def __init__(
+        self,
+        services: Services,
+        profile: QWebEngineProfile,
+        tasks: BackgroundTasks,
+    ) -> None:
+        super().__init__()
+        self.services = services
+        self.tasks = tasks
+        self.session = TillSession(services.store, services.client, services.home)
+
+        install_storefront(profile, EngineCatalogue(services.client, services.store))
+        self.view = QWebEngineView()
+        self.page = ShopPage(profile, self.view)
+        self.view.setPage(self.page)
+        self.bridge = PageBridge(
+            self.page,
+            SessionBridgeHost(self.session),
+            AllowList(services.settings.allowed_origins),
+        )
+
+        start_url = QUrl(services.settings.start_url)
+        self.window = MainWindow(self.session, self.view, tasks, start_url)
+        self.outbox = OutboxDialog(self.window)
+        self._connect()
+
+        tasks.spawn(self._show_basket(), "Opening the basket")
+        tasks.spawn(self._refresh_outbox(), "Reading the outbox")
+        self.view.setUrl(start_url)
+
+    def _connect(self) -> None:
+        self.page.loadFinished.connect(self._on_page_load_finished)
+        self.session.basket_changed.connect(
+            lambda basket: self.bridge.notify_basket_changed(basket_view(basket))
+        )
+        self.session.order_queued.connect(self._on_session_order_queued)
+        self.window.outbox_requested.connect(self._on_window_outbox_requested)
+        self.outbox.requeue_requested.connect(self._on_outbox_requeue_requested)
+        self.services.worker.add_listener(self._on_worker_changed)
+
+    async def _show_basket(self) -> None:
+        self.session.basket_changed.emit(await self.session.basket())
+
+    async def _refresh_outbox(self) -> None:
+        store = self.services.store
+        self.window.show_outbox(await store.outbox_summary())
+        if self.outbox.isVisible():
+            entries = [e for e in await store.entries() if str(e.state) != "accepted"]
+            self.outbox.show_entries(entries)
+
+    def _on_worker_changed(self, *_: object) -> None:
+        online = getattr(self.services.worker, "online", None)
+        if online is not None:
+            self.window.show_online(online)
+        self.tasks.spawn(self._refresh_outbox(), "Reading the outbox")
+
+    def _on_session_order_queued(self, _order_id: str) -> None:
+        self.services.worker.wake()
+        self.tasks.spawn(self._refresh_outbox(), "Reading the outbox")
+
+    def _on_window_outbox_requested(self) -> None:
+        self.outbox.show()
+        self.tasks.spawn(self._refresh_outbox(), "Reading the outbox")
+
+    def _on_outbox_requeue_requested(self, order_id: str) -> None:
+        import uuid
+
+        async def requeue() -> None:
+            await self.services.store.requeue(uuid.UUID(order_id))
+            self.services.worker.wake()
+            await self._refresh_outbox()
+
+        self.tasks.spawn(requeue(), "Sending an order again")
+
+    def _on_page_load_finished(self, ok: bool) -> None:
+        if ok:
+            self.tasks.spawn(self._detect_product(), "Reading the product on the page")
+
+    async def _detect_product(self) -> None:
+        detected = await detect_product(self.page)
+        if detected is None:
+            return
+        codes = [code for code in (detected.sku, detected.gtin) if code]
+        for code in codes:
+            product = await self.session.find_by_code(code)
+            if product is not None:
+                await self.session.show_product(product)
+                return
+        self.window.stock_panel.show_product(
+            None, f"Not sold here: {detected.name or 'product on this page'}"
+        )
+
+    async def shutdown(self) -> None:
+        """Stop background work and release the page before its profile."""
+        await self.tasks.shutdown()
+        self.bridge.close()
+        self.view.setPage(None)
+        self.page.deleteLater()
+        self.outbox.close()
+        self.window.deleteLater()

@@ -1,0 +1,1 @@
+"""The side panels and dialogs of the main window."""

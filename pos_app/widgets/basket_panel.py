@@ -1,0 +1,126 @@
+"""The basket: lines with editable quantities, line and order totals."""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from offline_store import Basket, BasketLine
+from pos_app.formatting import format_money
+from pos_app.storefront.render import display_name
+
+logger = logging.getLogger(__name__)
+
+MAX_QUANTITY = 999
+
+
+class BasketPanel(QWidget):
+    """Shows the open basket and lets the associate change it.
+
+    Signals:
+        quantity_change_requested(str, int): a SKU and its new quantity.
+        removal_requested(str): a SKU to take out of the basket.
+    """
+
+    quantity_change_requested = Signal(str, int)
+    removal_requested = Signal(str)
+
+    _COLUMNS = ("Item", "Qty", "Total", "")
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._title = QLabel("Basket")
+        self._title.setObjectName("panelTitle")
+
+        self._table = QTableWidget(0, len(self._COLUMNS))
+        self._table.setObjectName("basketTable")
+        self._table.setAccessibleName("Basket lines")
+        self._table.setHorizontalHeaderLabels(self._COLUMNS)
+        self._table.verticalHeader().setVisible(False)
+        self._table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
+        self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setWordWrap(True)
+        header = self._table.horizontalHeader()
+        header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for column in (1, 2, 3):
+            header.setSectionResizeMode(column, QHeaderView.ResizeMode.ResizeToContents)
+
+        self._empty = QLabel("Scan an item or add one from the page.")
+        self._empty.setObjectName("hint")
+        self._empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
+
+        self._total = QLabel()
+        self._total.setObjectName("basketTotal")
+        self._total.setAccessibleName("Basket total")
+        self._total.setAlignment(Qt.AlignmentFlag.AlignRight)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(self._title)
+        layout.addWidget(self._table, 1)
+        layout.addWidget(self._empty)
+        layout.addWidget(self._total)
+        self.show_basket(None)
+
+    def show_basket(self, basket: Basket | None) -> None:
+        """Redraw from ``basket`` (``None`` shows an empty basket)."""
+        lines = basket.lines if basket else ()
+        self._table.setRowCount(len(lines))
+        for row, line in enumerate(lines):
+            self._fill_row(row, line)
+
+        count = sum(line.quantity for line in lines)
+        self._title.setText(f"Basket · {count} item{'s' if count != 1 else ''}")
+        self._empty.setVisible(not lines)
+        self._table.setVisible(bool(lines))
+        total = format_money(basket.total, basket.currency) if lines else "£0.00"
+        self._total.setText(f"Total {total}")
+
+    def _fill_row(self, row: int, line: BasketLine) -> None:
+        price = format_money(line.unit_price, line.currency)
+        name = QTableWidgetItem(f"{display_name(line.name)}\n{line.sku} · {price}")
+        name.setToolTip(line.name)
+        self._table.setItem(row, 0, name)
+
+        spin = QSpinBox()
+        spin.setRange(0, MAX_QUANTITY)
+        spin.setValue(line.quantity)
+        spin.setAccessibleName(f"Quantity of {line.name}")
+        spin.setKeyboardTracking(False)
+        spin.valueChanged.connect(
+            lambda value, sku=line.sku: self.quantity_change_requested.emit(sku, value)
+        )
+        self._table.setCellWidget(row, 1, spin)
+
+        total = QTableWidgetItem(format_money(line.line_total, line.currency))
+        total.setTextAlignment(
+            Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter
+        )
+        self._table.setItem(row, 2, total)
+
+        remove = QToolButton()
+        remove.setText("✕")
+        remove.setToolTip("Remove from basket")
+        remove.setAccessibleName(f"Remove {line.name}")
+        remove.clicked.connect(
+            lambda _=False, sku=line.sku: self.removal_requested.emit(sku)
+        )
+        cell = QWidget()
+        box = QHBoxLayout(cell)
+        box.setContentsMargins(2, 0, 2, 0)
+        box.addWidget(remove)
+        self._table.setCellWidget(row, 3, cell)
+        self._table.resizeRowToContents(row)
