@@ -171,6 +171,21 @@ Fulfilment = Annotated[
 ]
 
 
+class CustomerDetails(ApiModel):
+    """Who the order is for, as far as the order needs to know.
+
+    Personal data: never logged, only stored with the order it belongs to.
+    """
+
+    name: str = Field(min_length=1, max_length=120)
+    email: str | None = Field(
+        default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
+    phone: str | None = Field(
+        default=None, max_length=32, pattern=r"^\+?[0-9 ()-]{6,31}$"
+    )
+
+
 class OrderLineRequest(ApiModel):
     sku: Sku
     quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
@@ -185,6 +200,7 @@ class OrderRequest(ApiModel):
 
     selling_location_id: LocationId
     lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+    customer: CustomerDetails | None = None
     placed_at: datetime | None = None
 
     @field_validator("placed_at")
