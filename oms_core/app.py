@@ -2,7 +2,8 @@
 
 :func:`create_app` builds a FastAPI app on a database URL. It needs no
 lifespan events (an in-process ASGI transport does not send them): the
-engine is created and the tables ensured when the app is built. Handlers are
+engine is created and the schema migrated to the newest revision when the
+app is built. Handlers are
 plain functions, run in the thread pool, so an in-process caller's event
 loop never waits on the database.
 """
@@ -19,9 +20,9 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from oms_core.api_models import ApiError, ErrorCode
 from oms_core.db.engine import make_engine
-from oms_core.db.schema import metadata
 from oms_core.errors import EngineError
 from oms_core.http_guards import BodySizeLimit, InternalErrorGuard
+from oms_core.migrations import upgrade
 from oms_core.routes import locations, orders, products, stock
 
 logger = logging.getLogger(__name__)
@@ -41,7 +42,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
     """The API on ``database_url`` (None: :func:`default_database_url`)."""
     url = database_url or default_database_url()
     engine = make_engine(url)
-    metadata.create_all(engine)
+    upgrade(engine)
 
     app = FastAPI(
         title="OpenAisle order engine",

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, func, inspect, select, text
 
-from oms_core import datasets, locations, stock_rule
+from oms_core import datasets, locations, migrations, stock_rule
 from oms_core.catalogue import CatalogueBuilder, CatalogueImport, SkipReason
 from oms_core.db import schema
 from oms_core.db.engine import WRITE, make_engine
@@ -118,8 +118,8 @@ def seed_database(
         )
 
         if seeded:
-            schema.metadata.drop_all(engine)
-        schema.metadata.create_all(engine)
+            _drop_everything(engine)
+        migrations.upgrade(engine)
         with engine.connect().execution_options(**WRITE) as connection:
             with connection.begin():
                 stock_rows = _write(connection, catalogue, places, outcodes)
@@ -144,6 +144,13 @@ def seed_database(
         report.seconds,
     )
     return report
+
+
+def _drop_everything(engine: Engine) -> None:
+    """Drop the engine's tables and Alembic's version table, for a re-seed."""
+    schema.metadata.drop_all(engine)
+    with engine.begin() as connection:
+        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
 
 
 def _write(

@@ -36,8 +36,8 @@ NAMING = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-# TODO: add Alembic migrations on this MetaData before the first release that
-# must upgrade an existing database; today create_all builds a fresh schema.
+# The database is built and upgraded by the Alembic revisions in
+# oms_core/migrations; a change here needs a new revision there.
 metadata = MetaData(naming_convention=NAMING)
 
 products = Table(
