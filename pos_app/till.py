@@ -38,7 +38,10 @@ class Till(QObject):
         self.tasks = tasks
         self.session = TillSession(services.store, services.client, services.home)
 
-        install_storefront(profile, EngineCatalogue(services.client, services.store))
+        self._profile = profile
+        self._storefront = install_storefront(
+            profile, EngineCatalogue(services.client, services.store)
+        )
         self.view = QWebEngineView()
         self.page = ShopPage(profile, self.view)
         self.view.setPage(self.page)
@@ -122,6 +125,9 @@ class Till(QObject):
     async def shutdown(self) -> None:
         """Stop background work and release the page before its profile."""
         await self.tasks.shutdown()
+        self.page.triggerAction(self.page.WebAction.Stop)
+        await self._storefront.aclose()
+        self._profile.removeUrlSchemeHandler(self._storefront)
         self.bridge.close()
         self.view.setPage(None)
         self.page.deleteLater()

@@ -229,6 +229,17 @@ class StorefrontSchemeHandler(QWebEngineUrlSchemeHandler):
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
 
+    async def aclose(self) -> None:
+        """Stop answering: cancel the requests in flight and wait for them.
+
+        Called before the catalogue's engine client closes, so no request is
+        left asking a closed client.
+        """
+        tasks = list(self._tasks)
+        for task in tasks:
+            task.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
+
     async def _serve(
         self, loop: asyncio.AbstractEventLoop, pending: _PendingJob, route: Route
     ) -> None:
