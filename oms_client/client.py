@@ -30,10 +30,19 @@ from oms_client.transport import parse_list, parse_model, raise_for_answer
 from oms_core.api_models import (
     LOCATION_ID_PATTERN,
     SKU_PATTERN,
+    Approval,
+    ApprovalRequest,
+    Customer,
+    CustomerRequest,
     Location,
     Order,
     OrderRequest,
+    ParkedBasket,
+    ParkRequest,
     Product,
+    RecallRequest,
+    SignInRequest,
+    StaffMember,
     StockLevel,
     normalise_uk_postcode,
 )
@@ -245,6 +254,73 @@ class OmsClient:
         params = {"location": _location_id(location_id)}
         response = await self._get("/v1/orders", params=params)
         return parse_list(response, Order, "order list")
+
+    # -- staff, approvals, parked baskets, customers ---------------------------
+
+    async def sign_in(self, staff_number: str, pin: str) -> StaffMember:
+        """The person behind a staff number and PIN; never retried.
+
+        A wrong PIN is :class:`OmsRejected` (401); a locked number too (423).
+        """
+        request = SignInRequest(staff_number=staff_number, pin=pin)
+        response = await self._send_once(
+            "POST", "/v1/staff/sign-in", json=request.model_dump(mode="json")
+        )
+        return parse_model(response, StaffMember, "sign-in")
+
+    async def record_approval(
+        self, order_id: uuid.UUID, request: ApprovalRequest
+    ) -> Approval:
+        """Record a supervisor's approval on ``order_id`` (checked by the engine)."""
+        if not isinstance(order_id, uuid.UUID):
+            raise ValueError(f"an order id is a UUID: {order_id!r}")
+        response = await self._send_once(
+            "POST",
+            f"/v1/orders/{order_id}/approvals",
+            json=request.model_dump(mode="json"),
+        )
+        return parse_model(response, Approval, "approval")
+
+    async def list_approvals(self, order_id: uuid.UUID) -> list[Approval]:
+        """The approvals recorded on ``order_id``."""
+        if not isinstance(order_id, uuid.UUID):
+            raise ValueError(f"an order id is a UUID: {order_id!r}")
+        response = await self._get(f"/v1/orders/{order_id}/approvals")
+        return parse_list(response, Approval, "approval list")
+
+    async def park_basket(self, request: ParkRequest) -> ParkedBasket:
+        """Park a basket at a store; the answer carries its recall code."""
+        response = await self._send_once(
+            "POST", "/v1/parked-baskets", json=request.model_dump(mode="json")
+        )
+        return parse_model(response, ParkedBasket, "parked basket")
+
+    async def list_parked_baskets(self, location_id: str) -> list[ParkedBasket]:
+        """The store's parked baskets still waiting, newest first."""
+        params = {"location": _location_id(location_id)}
+        response = await self._get("/v1/parked-baskets", params=params)
+        return parse_list(response, ParkedBasket, "parked baskets")
+
+    async def recall_basket(self, request: RecallRequest) -> ParkedBasket:
+        """Take a parked basket over; :class:`OmsConflict` if already taken."""
+        response = await self._send_once(
+            "POST", "/v1/parked-baskets/recall", json=request.model_dump(mode="json")
+        )
+        return parse_model(response, ParkedBasket, "recalled basket")
+
+    async def find_customers(self, q: str) -> list[Customer]:
+        """Customers by phone, e-mail, postcode or part of the name."""
+        if not isinstance(q, str) or not 0 < len(q) <= MAX_QUERY_LENGTH:
+            raise ValueError(f"a search is text of 1 to {MAX_QUERY_LENGTH}")
+        response = await self._get("/v1/customers", params={"q": q})
+        return parse_list(response, Customer, "customer search")
+
+    async def create_customer(self, request: CustomerRequest) -> Customer:
+        """Record a new customer (not retried: a repeat makes a second one)."""
+        response = await self._send_once(
+            "POST", "/v1/customers", json=request.model_dump(mode="json")
+        )
+        return parse_model(response, Customer, "customer")
 
     # -- plumbing -----------------------------------------------------------
 

@@ -80,6 +80,10 @@ class ErrorCode(enum.StrEnum):
     IDEMPOTENCY_KEY_MISSING = "idempotency_key_missing"
     LOCATION_CANNOT_FULFIL = "location_cannot_fulfil"
     PAYLOAD_TOO_LARGE = "payload_too_large"
+    SIGN_IN_FAILED = "sign_in_failed"
+    STAFF_LOCKED = "staff_locked"
+    NOT_PERMITTED = "not_permitted"
+    ALREADY_RECALLED = "already_recalled"
     INTERNAL = "internal"
 
 
@@ -235,4 +239,130 @@ class Order(ApiModel):
     selling_location_id: str
     lines: list[OrderLine]
     total: Money
+    created_at: datetime
+
+
+# -- store operations: staff, approvals, parked baskets, customers ----------
+
+StaffNumber = Annotated[str, Field(pattern=r"^[0-9]{4,8}$")]
+Pin = Annotated[str, Field(pattern=r"^[0-9]{4,8}$")]
+HANDOVER_CODE_PATTERN = r"^[A-HJ-NP-Z2-9]{6}$"
+
+
+class StaffRole(enum.StrEnum):
+    """What a signed-in person may do."""
+
+    ASSOCIATE = "associate"
+    SUPERVISOR = "supervisor"
+    KIOSK = "kiosk"
+
+
+class SignInRequest(ApiModel):
+    """A staff number and PIN typed at a device."""
+
+    staff_number: StaffNumber
+    pin: Pin = Field(repr=False)
+
+
+class StaffMember(ApiModel):
+    """A signed-in person: never carries the PIN or its hash."""
+
+    staff_number: str
+    name: str
+    role: StaffRole
+
+
+class ApprovalKind(enum.StrEnum):
+    PRICE_OVERRIDE = "price_override"
+    DISCOUNT = "discount"
+
+
+class ApprovalRequest(ApiModel):
+    """A supervisor's approval, given on the spot with their own PIN.
+
+    ``amount`` is the new unit price of ``sku`` for a price override, or the
+    amount taken off the order for a discount.
+    """
+
+    kind: ApprovalKind
+    sku: Sku | None = None
+    amount: Money
+    reason: str = Field(min_length=1, max_length=200)
+    requested_by: StaffNumber
+    supervisor_number: StaffNumber
+    supervisor_pin: Pin = Field(repr=False)
+
+
+class Approval(ApiModel):
+    """An approval as recorded on an order."""
+
+    id: uuid.UUID
+    order_id: uuid.UUID
+    kind: ApprovalKind
+    sku: str | None = None
+    amount: Money
+    reason: str
+    requested_by: str
+    approved_by: str
+    approved_at: datetime
+
+
+class ParkedLine(ApiModel):
+    sku: Sku
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
+
+
+class ParkRequest(ApiModel):
+    """A basket put aside at a store, to be recalled once on any device."""
+
+    location_id: LocationId
+    lines: list[ParkedLine] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+    parked_by: StaffNumber
+    label: str | None = Field(default=None, max_length=60)
+
+
+class RecallRequest(ApiModel):
+    """Take a parked basket back by its code (a kiosk hand-over or a park)."""
+
+    location_id: LocationId
+    code: str = Field(pattern=HANDOVER_CODE_PATTERN)
+    recalled_by: StaffNumber
+
+    @field_validator("code", mode="before")
+    @classmethod
+    def _upper(cls, value: object) -> object:
+        return value.strip().upper() if isinstance(value, str) else value
+
+
+class ParkedBasket(ApiModel):
+    """A parked basket; ``code`` is what a person types or scans to recall it."""
+
+    id: uuid.UUID
+    code: str
+    location_id: str
+    lines: list[ParkedLine]
+    parked_by: str
+    label: str | None = None
+    parked_at: datetime
+    recalled_at: datetime | None = None
+    recalled_by: str | None = None
+
+
+class CustomerRequest(ApiModel):
+    """A customer as the contact centre or a till records them."""
+
+    name: str = Field(min_length=1, max_length=120)
+    email: str | None = Field(
+        default=None, max_length=254, pattern=r"^[^@\s]+@[^@\s]+\.[^@\s]+$"
+    )
+    phone: str | None = Field(
+        default=None, max_length=32, pattern=r"^\+?[0-9 ()-]{6,31}$"
+    )
+    addresses: list[Address] = Field(default_factory=list, max_length=5)
+
+
+class Customer(CustomerRequest):
+    """A stored customer. Personal data: never logged."""
+
+    id: uuid.UUID
     created_at: datetime

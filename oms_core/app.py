@@ -24,6 +24,7 @@ from oms_core.errors import EngineError
 from oms_core.http_guards import BodySizeLimit, InternalErrorGuard
 from oms_core.migrations import upgrade
 from oms_core.routes import locations, orders, products, stock
+from oms_core.routes import approvals, customers, parked_baskets, staff
 
 logger = logging.getLogger(__name__)
 
@@ -51,6 +52,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     )
     app.state.engine = engine
     for module in (products, locations, stock, orders):
+        app.include_router(module.router)
+    for module in (staff, approvals, parked_baskets, customers):
         app.include_router(module.router)
 
     app.add_exception_handler(EngineError, _on_engine_error)

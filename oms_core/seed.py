@@ -22,6 +22,7 @@ from oms_core import datasets, locations, migrations, stock_rule
 from oms_core.catalogue import CatalogueBuilder, CatalogueImport, SkipReason
 from oms_core.db import schema
 from oms_core.db.engine import WRITE, make_engine
+from oms_core.staff import seed_demo_staff
 
 logger = logging.getLogger(__name__)
 
@@ -123,6 +124,7 @@ def seed_database(
         with engine.connect().execution_options(**WRITE) as connection:
             with connection.begin():
                 stock_rows = _write(connection, catalogue, places, outcodes)
+                seed_demo_staff(connection)
         if engine.dialect.name == "sqlite":
             with engine.connect() as connection:
                 connection.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")

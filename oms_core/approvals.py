@@ -1,0 +1,92 @@
+"""Supervisor approvals (price overrides, discounts), recorded on the order.
+
+The supervisor types their own staff number and PIN on the device that asks;
+the engine checks them and the role, and records who asked, who approved,
+what and why, in one transaction. The order id is the device-made one, so an
+approval may be recorded before the order itself leaves the device's outbox.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, insert, select
+
+from oms_core.api_models import Approval, ApprovalRequest, Money, StaffRole
+from oms_core.db.store_ops_schema import order_approvals
+from oms_core.staff import require_role, sign_in
+
+logger = logging.getLogger(__name__)
+
+
+def record_approval(
+    engine: Engine,
+    order_id: uuid.UUID,
+    request: ApprovalRequest,
+    now: datetime | None = None,
+) -> Approval:
+    """Check the supervisor, then record the approval on ``order_id``."""
+    supervisor = sign_in(
+        engine, request.supervisor_number, request.supervisor_pin, now=now
+    )
+    require_role(supervisor, StaffRole.SUPERVISOR)
+
+    approval = Approval(
+        id=uuid.uuid4(),
+        order_id=order_id,
+        kind=request.kind,
+        sku=request.sku,
+        amount=request.amount,
+        reason=request.reason,
+        requested_by=request.requested_by,
+        approved_by=supervisor.staff_number,
+        approved_at=now or datetime.now(UTC),
+    )
+    with engine.begin() as connection:
+        connection.execute(
+            insert(order_approvals).values(
+                id=approval.id,
+                order_id=order_id,
+                kind=str(approval.kind),
+                sku=approval.sku,
+                amount_minor=approval.amount.amount,
+                currency=approval.amount.currency,
+                reason=approval.reason,
+                requested_by=approval.requested_by,
+                approved_by=approval.approved_by,
+                approved_at=approval.approved_at,
+            )
+        )
+    logger.info(
+        "Approval %s (%s) on order %s by %s",
+        approval.id,
+        approval.kind,
+        order_id,
+        approval.approved_by,
+    )
+    return approval
+
+
+def approvals_of(connection: Connection, order_id: uuid.UUID) -> list[Approval]:
+    """Every approval recorded on ``order_id``, oldest first."""
+    rows = connection.execute(
+        select(order_approvals)
+        .where(order_approvals.c.order_id == order_id)
+        .order_by(order_approvals.c.approved_at, order_approvals.c.id)
+    )
+    return [
+        Approval(
+            id=row.id,
+            order_id=row.order_id,
+            kind=row.kind,
+            sku=row.sku,
+            amount=Money(amount=row.amount_minor, currency=row.currency),
+            reason=row.reason,
+            requested_by=row.requested_by,
+            approved_by=row.approved_by,
+            approved_at=row.approved_at,
+        )
+        for row in rows
+    ]
