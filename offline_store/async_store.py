@@ -123,16 +123,29 @@ class AsyncDeviceStore:
         return await self._run(self.store.record_accepted, order_id, answer)
 
     async def record_retry(
-        self, order_id: uuid.UUID, error: str, next_attempt_at: datetime
+        self,
+        order_id: uuid.UUID,
+        error: str,
+        next_attempt_at: datetime,
+        *,
+        worker_id: str | None = None,
     ) -> OutboxEntry:
         """See :meth:`DeviceStore.record_retry`."""
         return await self._run(
-            self.store.record_retry, order_id, error, next_attempt_at
+            self.store.record_retry,
+            order_id,
+            error,
+            next_attempt_at,
+            worker_id=worker_id,
         )
 
-    async def record_parked(self, order_id: uuid.UUID, error: str) -> OutboxEntry:
+    async def record_parked(
+        self, order_id: uuid.UUID, error: str, *, worker_id: str | None = None
+    ) -> OutboxEntry:
         """See :meth:`DeviceStore.record_parked`."""
-        return await self._run(self.store.record_parked, order_id, error)
+        return await self._run(
+            self.store.record_parked, order_id, error, worker_id=worker_id
+        )
 
     async def requeue(self, order_id: uuid.UUID) -> OutboxEntry:
         """See :meth:`DeviceStore.requeue`."""

@@ -33,3 +33,7 @@ class DuplicateOrderError(StoreError):
 
 class InvalidTransitionError(StoreError):
     """The outbox row is not in a state that allows the action."""
+
+
+class LeaseLostError(InvalidTransitionError):
+    """Another worker holds the outbox row now; this worker's outcome is stale."""

@@ -3,7 +3,12 @@
 A row is sent by whoever holds its lease. The claim is a conditional
 UPDATE that only succeeds while the row is pending and its lease is free,
 so two workers, even in two processes on one file, never hold a row at
-once.
+once. A worker whose lease ran out and was taken over cannot record a
+retry or park the row: its outcome is stale (:class:`LeaseLostError`).
+
+Rows are claimed by their next attempt time, then by age: a fresh outbox
+goes out oldest first, and a row that failed waits behind the rows that
+have not, so one bad order never holds up the queue.
 """
 
 from __future__ import annotations
@@ -21,6 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from offline_store.errors import (
     DuplicateOrderError,
     InvalidTransitionError,
+    LeaseLostError,
     UnknownOrderError,
 )
 from offline_store.models import OutboxEntry, OutboxState
@@ -72,7 +78,11 @@ def claim_due(
         candidate = conn.execute(
             select(outbox.c.order_id)
             .where(_claimable(now))
-            .order_by(outbox.c.created_at, literal_column("outbox.rowid"))
+            .order_by(
+                outbox.c.next_attempt_at,
+                outbox.c.created_at,
+                literal_column("outbox.rowid"),
+            )
             .limit(1)
         ).scalar_one_or_none()
         if candidate is None:
@@ -135,10 +145,19 @@ def record_accepted(
 
 
 def record_retry(
-    conn: Connection, order_id: uuid.UUID, error: str, next_attempt_at: datetime
+    conn: Connection,
+    order_id: uuid.UUID,
+    error: str,
+    next_attempt_at: datetime,
+    worker_id: str | None = None,
 ) -> OutboxEntry:
-    """Release the lease and schedule the next attempt."""
-    _require_state(conn, order_id, OutboxState.PENDING, "retry")
+    """Release the lease and schedule the next attempt.
+
+    With ``worker_id``, only the worker that holds the lease may do it.
+    """
+    _require_lease(
+        _require_state(conn, order_id, OutboxState.PENDING, "retry"), worker_id
+    )
     conn.execute(
         sql_update(outbox)
         .where(outbox.c.order_id == str(order_id))
@@ -152,9 +171,16 @@ def record_retry(
     return get(conn, order_id)
 
 
-def record_parked(conn: Connection, order_id: uuid.UUID, error: str) -> OutboxEntry:
-    """Set a row aside for a person to resolve."""
-    _require_state(conn, order_id, OutboxState.PENDING, "park")
+def record_parked(
+    conn: Connection, order_id: uuid.UUID, error: str, worker_id: str | None = None
+) -> OutboxEntry:
+    """Set a row aside for a person to resolve.
+
+    With ``worker_id``, only the worker that holds the lease may do it.
+    """
+    _require_lease(
+        _require_state(conn, order_id, OutboxState.PENDING, "park"), worker_id
+    )
     conn.execute(
         sql_update(outbox)
         .where(outbox.c.order_id == str(order_id))
@@ -218,6 +244,13 @@ def _require_state(
             f"cannot {action} order {order_id}: it is {entry.state}, not {state}"
         )
     return entry
+
+
+def _require_lease(entry: OutboxEntry, worker_id: str | None) -> None:
+    if worker_id is not None and entry.claimed_by != worker_id:
+        raise LeaseLostError(
+            f"order {entry.order_id} is no longer leased to this worker"
+        )
 
 
 def _entry(row: Row[Any]) -> OutboxEntry:

@@ -173,21 +173,39 @@ class DeviceStore:
         return entry
 
     def record_retry(
-        self, order_id: uuid.UUID, error: str, next_attempt_at: datetime
+        self,
+        order_id: uuid.UUID,
+        error: str,
+        next_attempt_at: datetime,
+        *,
+        worker_id: str | None = None,
     ) -> OutboxEntry:
-        """Release the row and schedule its next attempt."""
+        """Release the row and schedule its next attempt.
+
+        With ``worker_id`` it raises
+        :class:`~offline_store.errors.LeaseLostError` unless that worker
+        still holds the row.
+        """
         order_id = validate.order_id(order_id)
         error = validate.error_text(error)
         next_attempt_at = validate.aware(next_attempt_at, "next_attempt_at")
+        if worker_id is not None:
+            worker_id = validate.worker_id(worker_id)
         with self._transaction() as conn:
-            return outbox_ops.record_retry(conn, order_id, error, next_attempt_at)
+            return outbox_ops.record_retry(
+                conn, order_id, error, next_attempt_at, worker_id
+            )
 
-    def record_parked(self, order_id: uuid.UUID, error: str) -> OutboxEntry:
-        """Set the row aside for a person to resolve."""
+    def record_parked(
+        self, order_id: uuid.UUID, error: str, *, worker_id: str | None = None
+    ) -> OutboxEntry:
+        """Set the row aside for a person to resolve (``worker_id``: as above)."""
         order_id = validate.order_id(order_id)
         error = validate.error_text(error)
+        if worker_id is not None:
+            worker_id = validate.worker_id(worker_id)
         with self._transaction() as conn:
-            entry = outbox_ops.record_parked(conn, order_id, error)
+            entry = outbox_ops.record_parked(conn, order_id, error, worker_id)
         logger.warning("order parked in the outbox, it needs a person")
         return entry
 

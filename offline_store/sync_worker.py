@@ -26,6 +26,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from offline_store.async_store import AsyncDeviceStore
+from offline_store.errors import LeaseLostError
 from offline_store.models import OutboxEntry, OutboxState
 from offline_store.store import utc_now
 
@@ -192,7 +193,13 @@ class SyncWorker:
                 break
 
             result = await self._send_one(entry)
-            keep_going = await self._record(entry, result)
+            try:
+                keep_going = await self._record(entry, result)
+            except LeaseLostError:
+                # Our lease ran out while we sent and another worker took
+                # the row: its outcome wins, ours is stale.
+                logger.warning("outbox row was taken over; outcome dropped")
+                keep_going = True
             handled += 1
             await self._report()
             if not keep_going:
@@ -224,7 +231,9 @@ class SyncWorker:
 
         if isinstance(result, Rejected):
             await self._store.record_parked(
-                entry.order_id, f"rejected: {result.reason}"
+                entry.order_id,
+                f"rejected: {result.reason}",
+                worker_id=self._worker_id,
             )
             self.status = WorkerStatus(online=True, last_error=result.reason)
             return True
@@ -236,11 +245,15 @@ class SyncWorker:
             await self._store.record_parked(
                 entry.order_id,
                 f"gave up after {entry.attempts} attempts: {result.reason}",
+                worker_id=self._worker_id,
             )
             return False
 
         await self._store.record_retry(
-            entry.order_id, result.reason, self._paused_until
+            entry.order_id,
+            result.reason,
+            self._paused_until,
+            worker_id=self._worker_id,
         )
         logger.info("engine out of reach; next attempt in %.1f s", delay)
         return False
