@@ -28,6 +28,8 @@ from bridge.messages import (
 logger = logging.getLogger(__name__)
 
 OBJECT_NAME = "openAisleBridge"
+# Logged once per bridge object; the start-up benchmark waits for it.
+FIRST_ANSWER_MESSAGE = "The page's first bridge call was answered"
 
 
 class BridgeObject(QObject):
@@ -59,6 +61,7 @@ class BridgeObject(QObject):
         self._origin_allowed = origin_allowed
         self._loop = loop
         self._tasks: set[asyncio.Task[None]] = set()
+        self._answered = False
 
     @Slot(str)
     def post(self, message: str) -> None:
@@ -110,6 +113,9 @@ class BridgeObject(QObject):
             return
 
         self.reply_ready.emit(ok_reply(request_id, result))
+        if not self._answered:
+            self._answered = True
+            logger.info(FIRST_ANSWER_MESSAGE)
 
     async def _call_host(self, request: Request) -> BaseModel:
         match request:

@@ -122,6 +122,26 @@ class SavedPageDetector:
             return PageDetection(path, None, "the detector did not answer", None)
         return PageDetection(path, parse_detection(answer[0]), None, seconds)
 
+    def time_script(self, source: str) -> float | None:
+        """Seconds to run ``source`` on the page shown last (None: no answer).
+
+        Timed as :meth:`detect` times the detector, so a trivial script
+        gives the floor any detector pays on the same page.
+        """
+        page = self._page
+        if page is None:
+            raise RuntimeError("the detector is closed")
+
+        started = time.perf_counter()
+        answer = _wait(
+            page,
+            lambda done: page.runJavaScript(
+                source, QWebEngineScript.ScriptWorldId.ApplicationWorld, done
+            ),
+            SCRIPT_TIMEOUT_MS,
+        )
+        return time.perf_counter() - started if answer else None
+
     @staticmethod
     def _load(page: QWebEnginePage, url, done) -> None:
         def finished(ok: bool) -> None:
