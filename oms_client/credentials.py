@@ -24,7 +24,7 @@ _TOKEN = re.compile(r"^[\x21-\x7e]{1,4096}$")
 _NO_STORAGE_MODULES = ("keyring.backends.fail", "keyring.backends.null")
 
 
-class KeyringUnavailable(RuntimeError):  # noqa: N818 - the name the app codes against
+class KeyringUnavailable(RuntimeError):
     """No usable keyring on this machine, so the token cannot be kept."""
 
 

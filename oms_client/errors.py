@@ -39,7 +39,7 @@ class OmsError(Exception):
         self.error = error
 
 
-class OmsUnreachable(OmsError):  # noqa: N818 - the name the app codes against
+class OmsUnreachable(OmsError):
     """The engine could not be reached or asked us to come back later.
 
     ``retry_after`` is the engine's wish in seconds, when it said one.
@@ -57,11 +57,11 @@ class OmsUnreachable(OmsError):  # noqa: N818 - the name the app codes against
         self.retry_after = retry_after
 
 
-class OmsConflict(OmsError):  # noqa: N818 - the name the app codes against
+class OmsConflict(OmsError):
     """The request clashes with the engine's state (HTTP 409)."""
 
 
-class OmsRejected(OmsError):  # noqa: N818 - the name the app codes against
+class OmsRejected(OmsError):
     """The engine refused the request (HTTP 4xx); resending will not help."""
 
 

@@ -19,8 +19,8 @@ import shiboken6
 from PySide6.QtCore import QEventLoop
 from PySide6.QtWebEngineCore import QWebEngineProfile
 
-from oms_client import OmsClient
 from offline_store import AsyncDeviceStore, SyncWorker
+from oms_client import OmsClient
 from pos_app.background import BackgroundTasks
 from pos_app.order_sync import engine_sender
 from pos_app.services import Services

@@ -42,8 +42,10 @@ class EngineServer:
             "127.0.0.1",
             "--port",
             str(self.port),
+            "--auth",
+            "none",
         ]
-        self._process = subprocess.Popen(  # noqa: S603 - our own engine
+        self._process = subprocess.Popen(
             command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL
         )
         deadline = time.monotonic() + timeout
