@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from bridge.messages import (
@@ -14,17 +15,35 @@ from bridge.messages import (
     StockView,
 )
 from offline_store import Basket
+from pos_app.background import BackgroundTasks
 from pos_app.session import SessionError, TillSession
 from pos_app.stock_lookup import StockSnapshot
 
 logger = logging.getLogger(__name__)
 
+# How long an add waits before the stock panel follows it (see below).
+SHOW_DELAY_SECONDS = 0.15
+
 
 class SessionBridgeHost:
-    """:class:`bridge.host.BridgeHost` answered by a :class:`TillSession`."""
+    """:class:`bridge.host.BridgeHost` answered by a :class:`TillSession`.
 
-    def __init__(self, session: TillSession) -> None:
+    The page's ``addToBasket`` is answered as soon as the basket is written
+    and the basket panel redrawn. Showing the product and its stock is one
+    more catalogue call and a stock lookup: with ``tasks`` given, that runs
+    in the background, the newest add replacing one still in flight, so the
+    page never waits for the stock panel. The background step starts after
+    :data:`SHOW_DELAY_SECONDS`, so a burst of adds (a page adding a whole
+    list) looks up stock once, for the last product, instead of competing
+    with its own adds for the engine.
+    """
+
+    def __init__(
+        self, session: TillSession, tasks: BackgroundTasks | None = None
+    ) -> None:
         self._session = session
+        self._tasks = tasks
+        self._showing: asyncio.Task[None] | None = None
 
     async def add_to_basket(self, sku: str, quantity: int) -> BasketView:
         """Add to the device's basket; an unknown SKU is refused for the page."""
@@ -32,10 +51,23 @@ class SessionBridgeHost:
             basket = await self._session.add_to_basket(sku, quantity)
         except SessionError as exc:
             raise BridgeRefusal(ErrorCode.REFUSED, str(exc)) from exc
+
+        if self._tasks is None:
+            await self._show(sku)
+        else:
+            if self._showing is not None:
+                self._showing.cancel()
+            self._showing = self._tasks.spawn(
+                self._show(sku, SHOW_DELAY_SECONDS), "Showing the product added"
+            )
+        return basket_view(basket)
+
+    async def _show(self, sku: str, delay: float = 0.0) -> None:
+        if delay:
+            await asyncio.sleep(delay)
         product = await self._session.find_product(sku)
         if product is not None:
             await self._session.show_product(product)
-        return basket_view(basket)
 
     async def get_stock(self, sku: str) -> StockView:
         """Stock here and nearby, marked stale when it is a cached snapshot."""

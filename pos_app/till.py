@@ -47,7 +47,7 @@ class Till(QObject):
         self.view.setPage(self.page)
         self.bridge = PageBridge(
             self.page,
-            SessionBridgeHost(self.session),
+            SessionBridgeHost(self.session, tasks),
             AllowList(services.settings.allowed_origins),
         )
 
