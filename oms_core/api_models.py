@@ -10,7 +10,7 @@ from __future__ import annotations
 import enum
 import re
 import uuid
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Generic, Literal, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, field_validator
@@ -84,6 +84,18 @@ class ErrorCode(enum.StrEnum):
     STAFF_LOCKED = "staff_locked"
     NOT_PERMITTED = "not_permitted"
     ALREADY_RECALLED = "already_recalled"
+    DEVICE_UNAUTHORIZED = "device_unauthorized"
+    RATE_LIMITED = "rate_limited"
+    INVALID_TRANSITION = "invalid_transition"
+    INVALID_RULE_SET = "invalid_rule_set"
+    INVALID_OPENING_HOURS = "invalid_opening_hours"
+    HOLD_NOT_ACTIVE = "hold_not_active"
+    QUOTE_UNKNOWN = "quote_unknown"
+    TASK_UNAVAILABLE = "task_unavailable"
+    NOTHING_TO_CANCEL = "nothing_to_cancel"
+    NOTHING_TO_RETURN = "nothing_to_return"
+    REFUND_EXCEEDS_CAPTURE = "refund_exceeds_capture"
+    PAYMENT_PLAN_INVALID = "payment_plan_invalid"
     INTERNAL = "internal"
 
 
@@ -119,8 +131,31 @@ class LocationKind(enum.StrEnum):
     COLLECTION_POINT = "collection_point"
 
 
+class LocationState(enum.StrEnum):
+    """Open (sells and fulfils), dark (fulfilment only) or closed (offline)."""
+
+    OPEN = "open"
+    DARK = "dark"
+    CLOSED = "closed"
+
+
+class Capability(enum.StrEnum):
+    """What a location can do for an order."""
+
+    SHIP_FROM = "ship_from"
+    CLICK_COLLECT = "click_collect"
+    CURBSIDE = "curbside"
+    RECEIVE_FOR_COLLECTION = "receive_for_collection"
+    SAME_DAY = "same_day"
+
+
 class Location(ApiModel):
-    """A place that sells, holds or hands over stock."""
+    """A place that sells, holds or hands over stock.
+
+    ``opening_hours`` is the OpenStreetMap string, in the location's own
+    ``timezone``; ``load_today`` counts orders sourced from it today (its
+    local day) against ``daily_capacity`` (None: no limit).
+    """
 
     id: str
     name: str
@@ -130,6 +165,13 @@ class Location(ApiModel):
     postcode: str | None = None
     size_class: int | None = None
     timezone: str = "Europe/London"
+    state: LocationState = LocationState.OPEN
+    capabilities: list[Capability] = Field(default_factory=list)
+    opening_hours: str | None = None
+    daily_capacity: int | None = None
+    load_today: int | None = None
+    open_now: bool | None = None
+    country: str | None = None
 
 
 # -- stock -----------------------------------------------------------------
@@ -144,6 +186,8 @@ class StockLevel(ApiModel):
     distance_km: float | None = None
     atp: int = Field(ge=0)
     confirmed_at: datetime | None = None
+    in_transit: int = Field(default=0, ge=0)
+    in_transit_eta: datetime | None = None
 
 
 # -- orders ----------------------------------------------------------------
@@ -206,6 +250,10 @@ class OrderRequest(ApiModel):
     lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
     customer: CustomerDetails | None = None
     placed_at: datetime | None = None
+    # A quote to honour and a basket hold to consume (see /v1/quotes, /v1/holds).
+    quote_id: uuid.UUID | None = None
+    hold_id: uuid.UUID | None = None
+    channel: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]{0,31}$")
 
     @field_validator("placed_at")
     @classmethod
@@ -221,6 +269,25 @@ class OrderStatus(enum.StrEnum):
     COMPLETED = "completed"
 
 
+class SourcingMethod(enum.StrEnum):
+    """How units reach the customer: shipped, collected, or moved to collect."""
+
+    SHIP = "ship"
+    COLLECT = "collect"
+    TRANSFER = "transfer"
+
+
+class Allocation(ApiModel):
+    """Units of one line that one location provides, and when."""
+
+    location_id: str
+    name: str | None = None
+    quantity: int = Field(ge=1)
+    method: SourcingMethod
+    earliest_date: date | None = None
+    distance_km: float | None = None
+
+
 class OrderLine(ApiModel):
     sku: str
     name: str
@@ -228,7 +295,9 @@ class OrderLine(ApiModel):
     unit_price: Money
     line_total: Money
     fulfilment: Fulfilment
+    # The location providing most of the line; all of them in allocations.
     source_location_id: str
+    allocations: list[Allocation] = Field(default_factory=list)
 
 
 class Order(ApiModel):
@@ -240,6 +309,8 @@ class Order(ApiModel):
     lines: list[OrderLine]
     total: Money
     created_at: datetime
+    # Why a quote or a hold named in the request was not honoured.
+    sourcing_note: str | None = None
 
 
 # -- store operations: staff, approvals, parked baskets, customers ----------
@@ -366,3 +437,540 @@ class Customer(CustomerRequest):
 
     id: uuid.UUID
     created_at: datetime
+
+
+# -- order process, store tasks, payments, events ---------------------------
+
+StaffRef = Annotated[str, Field(pattern=r"^[A-Za-z0-9._-]{1,64}$")]
+EventName = Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,63}$")]
+
+
+class TaskStatus(enum.StrEnum):
+    OPEN = "open"
+    CLAIMED = "claimed"
+    DONE = "done"
+    CANCELLED = "cancelled"
+
+
+class TaskLine(ApiModel):
+    """Part of an order line a task handles; ``seq`` names it in answers."""
+
+    seq: int
+    sku: str
+    quantity: int
+
+
+class StoreTask(ApiModel):
+    """A task for staff at one location: pick, pack, hand over, ..."""
+
+    id: uuid.UUID
+    order_id: uuid.UUID
+    kind: str
+    location_id: str
+    status: TaskStatus
+    claimed_by: str | None = None
+    lines: list[TaskLine]
+    created_at: datetime
+
+
+class ClaimTaskRequest(ApiModel):
+    staff: StaffRef
+
+
+class FoundLine(ApiModel):
+    """How many of a task line were found (a short pick finds fewer)."""
+
+    seq: int = Field(ge=0, le=10_000)
+    found: int = Field(ge=0, le=MAX_LINE_QUANTITY)
+
+
+class CompleteTaskRequest(ApiModel):
+    staff: StaffRef
+    found: list[FoundLine] = Field(default_factory=list, max_length=MAX_ORDER_LINES)
+
+
+class LineQuantity(ApiModel):
+    line_no: int = Field(ge=0, lt=MAX_ORDER_LINES)
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
+
+
+class CancelRequest(ApiModel):
+    """Cancel the whole order (``lines`` absent) or some of its lines."""
+
+    lines: list[LineQuantity] | None = Field(default=None, max_length=MAX_ORDER_LINES)
+    reason: str | None = Field(default=None, max_length=200)
+
+
+class ReturnRequest(ApiModel):
+    """Goods brought back to ``location_id`` (any store)."""
+
+    location_id: LocationId
+    lines: list[LineQuantity] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+
+
+class ProcessEventRequest(ApiModel):
+    """An outside event for an order's process (``arrived``, ``delivered``)."""
+
+    event: EventName
+
+
+class ProcessView(ApiModel):
+    """Where an order is in its process."""
+
+    order_id: uuid.UUID
+    process: str
+    version: int
+    state: str
+    state_title: str
+    final: bool
+    allowed_events: list[str]
+
+
+class Tender(enum.StrEnum):
+    CARD = "card"
+    CASH = "cash"
+    GIFT_CARD = "gift_card"
+    STORE_CREDIT = "store_credit"
+
+
+class PlanKind(enum.StrEnum):
+    FULL = "full"
+    SPLIT = "split"
+    DEPOSIT = "deposit"
+    AUTHORISE_CAPTURE = "authorise_capture"
+    ON_CONFIRMATION = "on_confirmation"
+
+
+class TenderShare(ApiModel):
+    tender: Tender
+    weight: int = Field(default=1, ge=1, le=10_000)
+
+
+class DepositRule(ApiModel):
+    """A deposit: a percentage or a fixed amount, and an optional minimum."""
+
+    percent: int | None = Field(default=None, ge=1, le=100)
+    fixed: Money | None = None
+    minimum: Money | None = None
+
+
+class PaymentPlanRequest(ApiModel):
+    kind: PlanKind
+    tenders: list[TenderShare] = Field(
+        default_factory=lambda: [TenderShare(tender=Tender.CARD)],
+        min_length=1,
+        max_length=8,
+    )
+    deposit: DepositRule | None = None
+
+
+class TenderDue(ApiModel):
+    """One tender's share; ``rounding`` is the cash rounding it absorbed."""
+
+    tender: Tender
+    amount: Money
+    rounding: Money
+
+
+class PaymentPlan(ApiModel):
+    kind: PlanKind
+    total: Money
+    due_now: Money
+    due_later: Money
+    tenders: list[TenderDue]
+
+
+class PaymentOperation(enum.StrEnum):
+    AUTHORISE = "authorise"
+    CAPTURE = "capture"
+    REFUND = "refund"
+    RELEASE = "release"
+
+
+class PaymentAnswer(ApiModel):
+    """A provider's answer (a terminal slip, a gateway call-back)."""
+
+    provider: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")]
+    reference: str = Field(min_length=1, max_length=128)
+    operation: PaymentOperation
+    tender: Tender = Tender.CARD
+    amount: Money
+    approved: bool = True
+
+
+class PaymentRecord(ApiModel):
+    provider: str
+    reference: str
+    operation: PaymentOperation
+    tender: Tender
+    amount: Money
+    outcome: str
+    created_at: datetime
+
+
+class PaymentSummary(ApiModel):
+    plan: PaymentPlan | None = None
+    authorised: Money
+    captured: Money
+    refunded: Money
+    released: Money
+    records: list[PaymentRecord]
+
+
+class RefundRequest(ApiModel):
+    amount: Money
+    provider: Annotated[str, Field(pattern=r"^[a-z][a-z0-9_]{0,31}$")] = (
+        "external_terminal"
+    )
+
+
+class Invoice(ApiModel):
+    """The final invoice: the total, what was paid before, the balance."""
+
+    id: int
+    total: Money
+    credited: Money
+    balance: Money
+    issued_at: datetime
+
+
+class OrderEvent(ApiModel):
+    """One outbox event; ``id`` is the cursor, ``order_seq`` its order number."""
+
+    id: int
+    order_id: uuid.UUID | None = None
+    order_seq: int | None = None
+    kind: str
+    payload: dict[str, object]
+    created_at: datetime
+
+
+class OrderTracking(ApiModel):
+    """An order with where it is, its timeline and its payments."""
+
+    order: Order
+    process: ProcessView | None = None
+    timeline: list[OrderEvent]
+    payments: PaymentSummary
+
+
+class WebhookRequest(ApiModel):
+    url: str = Field(min_length=8, max_length=500, pattern=r"^https?://[^\s]+$")
+    secret: str = Field(min_length=16, max_length=128, repr=False)
+    after: int = Field(default=0, ge=0)
+
+
+class Webhook(ApiModel):
+    id: int
+    url: str
+    cursor: int
+    attempts: int
+    next_attempt_at: datetime | None = None
+    last_error: str | None = None
+
+
+class ReplayRequest(ApiModel):
+    after: int = Field(ge=0)
+
+
+# -- inventory network: states, adjustments, buffers, sourcing, holds --------
+
+RULE_SCOPE_PATTERN = r"^(default|[a-z0-9][a-z0-9-]{0,63}|channel:[a-z][a-z0-9_-]{0,31})$"
+MAX_RULE_LIST = 500
+
+
+class LocationStateChange(ApiModel):
+    """Switch a location to open, dark (fulfilment only) or closed (offline)."""
+
+    state: LocationState
+    reason: str = Field(default="", max_length=200)
+
+
+class LocationStateResult(ApiModel):
+    """The location after the change, and what happened to its open orders."""
+
+    location: Location
+    previous_state: LocationState
+    resourced_lines: int = 0
+    unsourced_lines: int = 0
+
+
+class OpeningHoursChange(ApiModel):
+    """New opening hours, an OpenStreetMap ``opening_hours`` string."""
+
+    opening_hours: str = Field(min_length=1, max_length=255)
+
+
+class AdjustmentKind(enum.StrEnum):
+    """Why stock changed: goods in, a count, a move, a sale at the till, damage."""
+
+    RECEIPT = "receipt"
+    COUNT = "count"
+    TRANSFER = "transfer"
+    SALE = "sale"
+    DAMAGE = "damage"
+
+
+class StockAdjustmentRequest(ApiModel):
+    """One stock change at one location.
+
+    ``count`` sets on-hand to ``quantity`` (zero allowed); the others move
+    ``quantity`` units. A ``transfer`` sends units to ``to_location_id``
+    where they are in transit until ``eta``; a ``receipt`` with
+    ``from_transit`` books units that were in transit.
+    """
+
+    location_id: LocationId
+    kind: AdjustmentKind
+    quantity: int = Field(ge=0, le=1_000_000)
+    to_location_id: LocationId | None = None
+    eta: datetime | None = None
+    from_transit: bool = False
+    reason: str = Field(default="", max_length=200)
+
+    @field_validator("eta")
+    @classmethod
+    def _aware_eta(cls, value: datetime | None) -> datetime | None:
+        if value is not None and value.utcoffset() is None:
+            raise ValueError("eta must carry a time zone")
+        return value
+
+
+class StockRecord(ApiModel):
+    """Everything the pool knows of one SKU at one location."""
+
+    sku: str
+    location_id: str
+    on_hand: int
+    reserved: int
+    buffer: int
+    atp: int = Field(ge=0)
+    in_transit: int = 0
+    in_transit_eta: datetime | None = None
+    confirmed_at: datetime | None = None
+
+
+class NetworkStock(ApiModel):
+    """One SKU across the whole pool (closed locations left out)."""
+
+    sku: str
+    atp: int = Field(ge=0)
+    on_hand: int
+    reserved: int
+    in_transit: int
+    locations: int
+
+
+class BufferRuleRequest(ApiModel):
+    """A safety buffer for a location, an item, or an item at a location.
+
+    The most specific rule wins: item at location, then item, then location.
+    """
+
+    location_id: LocationId | None = None
+    sku: Sku | None = None
+    units: int = Field(ge=0, le=100_000)
+
+
+class BufferRule(ApiModel):
+    location_id: str | None
+    sku: str | None
+    units: int
+    updated_at: datetime
+    stock_rows_updated: int = 0
+
+
+class RankingKey(enum.StrEnum):
+    """What orders candidate locations, in the rule set's order."""
+
+    DISTANCE = "distance"
+    COST = "cost"
+    PRIORITY = "priority"
+    STOCK = "stock"
+
+
+class SourcingRules(ApiModel):
+    """A retailer's sourcing rules, as data (JSON or YAML).
+
+    Which kinds and locations may fulfil, how candidates are ranked, how far
+    they may be, whether one shipment for the whole order comes first,
+    whether a line may be split, and the costs that break ties.
+    """
+
+    name: str = Field(min_length=1, max_length=80)
+    allowed_kinds: list[LocationKind] = Field(
+        default_factory=lambda: [
+            LocationKind.STORE,
+            LocationKind.DISTRIBUTION_CENTRE,
+            LocationKind.WAREHOUSE,
+            LocationKind.DARK_STORE,
+            LocationKind.SUPPLIER,
+        ],
+        min_length=1,
+    )
+    excluded_locations: list[LocationId] = Field(
+        default_factory=list, max_length=MAX_RULE_LIST
+    )
+    ranking: list[RankingKey] = Field(
+        default_factory=lambda: [RankingKey.DISTANCE, RankingKey.COST],
+        min_length=1,
+        max_length=4,
+    )
+    location_priority: dict[str, int] = Field(default_factory=dict)
+    max_distance_km: float | None = Field(default=None, gt=0, le=20_100)
+    prefer_fewest_shipments: bool = True
+    allow_split_lines: bool = True
+    max_shipments: int | None = Field(default=None, ge=1, le=50)
+    respect_capacity: bool = True
+    respect_opening_hours: bool = True
+    collect_by_transfer: bool = False
+    cost_per_kind: dict[LocationKind, int] = Field(default_factory=dict)
+    lead_days: dict[LocationKind, int] = Field(default_factory=dict)
+    transfer_days: int = Field(default=2, ge=0, le=60)
+    candidate_limit: int = Field(default=25, ge=1, le=500)
+    # How long a basket hold lasts, in minutes, by where it was made.
+    hold_minutes: dict[str, int] = Field(
+        default_factory=lambda: {"kiosk": 15, "till": 60, "phone": 1440}
+    )
+
+    @field_validator("location_priority")
+    @classmethod
+    def _priority_ids(cls, value: dict[str, int]) -> dict[str, int]:
+        if len(value) > MAX_RULE_LIST:
+            raise ValueError(f"at most {MAX_RULE_LIST} location priorities")
+        for location_id in value:
+            if not re.match(LOCATION_ID_PATTERN, location_id):
+                raise ValueError(f"not a location id: {location_id!r}")
+        return value
+
+    @field_validator("hold_minutes")
+    @classmethod
+    def _hold_minutes(cls, value: dict[str, int]) -> dict[str, int]:
+        for channel, minutes in value.items():
+            if channel not in ("kiosk", "till", "phone"):
+                raise ValueError(f"not a hold channel: {channel!r}")
+            if not 1 <= minutes <= 7 * 24 * 60:
+                raise ValueError("a hold lasts between 1 minute and 7 days")
+        return value
+
+    @field_validator("cost_per_kind", "lead_days")
+    @classmethod
+    def _not_negative(cls, value: dict[LocationKind, int]) -> dict[LocationKind, int]:
+        if any(amount < 0 or amount > 10**9 for amount in value.values()):
+            raise ValueError("values must be between 0 and 10^9")
+        return value
+
+
+class RuleSet(ApiModel):
+    """A stored version of a rule set for a scope."""
+
+    scope: str
+    version: int
+    digest: str
+    created_at: datetime
+    rules: SourcingRules
+
+
+class QuoteRequest(ApiModel):
+    """Lines to source without reserving; ``explain`` names locations whose
+    fate the trace must show even when they were not near enough to be asked.
+    """
+
+    selling_location_id: LocationId
+    lines: list[OrderLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+    channel: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    explain: list[LocationId] = Field(default_factory=list, max_length=20)
+
+
+class TraceDecision(enum.StrEnum):
+    TAKEN = "taken"
+    PASSED_OVER = "passed_over"
+    REFUSED = "refused"
+
+
+class TraceEntry(ApiModel):
+    """Why one candidate location was taken, passed over or refused.
+
+    ``line`` is None for a refusal that holds for the whole order (closed,
+    too far, wrong kind, at capacity).
+    """
+
+    line: int | None
+    location_id: str
+    name: str
+    kind: LocationKind
+    decision: TraceDecision
+    reason: str
+    distance_km: float | None = None
+    atp: int | None = None
+
+
+class QuoteLine(ApiModel):
+    line: int
+    sku: str
+    quantity: int
+    allocations: list[Allocation]
+    fulfillable: bool
+    reason: str | None = None
+
+
+class Quote(ApiModel):
+    """Where each line would come from, how and when; nothing is reserved."""
+
+    id: uuid.UUID
+    created_at: datetime
+    expires_at: datetime
+    rule_scope: str
+    rule_version: int
+    lines: list[QuoteLine]
+    shipments: int
+    trace: list[TraceEntry]
+
+
+class HoldChannel(enum.StrEnum):
+    """Where a basket hold was made; it decides how long the hold lasts."""
+
+    KIOSK = "kiosk"
+    TILL = "till"
+    PHONE = "phone"
+
+
+class HoldLineRequest(ApiModel):
+    sku: Sku
+    quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
+    fulfilment: Fulfilment
+
+
+class HoldRequest(ApiModel):
+    """Reserve a basket's lines for a while, before the order is placed."""
+
+    selling_location_id: LocationId
+    channel: HoldChannel
+    lines: list[HoldLineRequest] = Field(min_length=1, max_length=MAX_ORDER_LINES)
+
+
+class HoldStatus(enum.StrEnum):
+    ACTIVE = "active"
+    CONSUMED = "consumed"
+    RELEASED = "released"
+    EXPIRED = "expired"
+
+
+class HoldLine(ApiModel):
+    line: int
+    sku: str
+    quantity: int
+    allocations: list[Allocation]
+
+
+class Hold(ApiModel):
+    """A basket hold: stock reserved until ``expires_at`` or an order."""
+
+    id: uuid.UUID
+    selling_location_id: str
+    channel: HoldChannel
+    status: HoldStatus
+    created_at: datetime
+    expires_at: datetime
+    lines: list[HoldLine]
+    order_id: uuid.UUID | None = None

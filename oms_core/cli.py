@@ -1,7 +1,8 @@
 """``openaisle-oms``: seed the engine's database or serve its API.
 
 openaisle-oms seed [--database-url URL] [--data-dir DIR] [--if-missing] [--force]
-openaisle-oms serve [--database-url URL] [--host 127.0.0.1] [--port 8700]
+openaisle-oms serve [--config FILE] [--database-url URL] [--workers N] ...
+openaisle-oms token issue --store ID --role till|kiosk | revoke ID | list
 """
 
 from __future__ import annotations
@@ -12,8 +13,9 @@ import sys
 from collections.abc import Sequence
 
 from oms_core import datasets, seed
-from oms_core.app import create_app, default_database_url
+from oms_core.app import default_database_url
 from oms_core.db.engine import make_engine
+from oms_core.service_cli import add_service_commands, run_service_command
 
 logger = logging.getLogger(__name__)
 
@@ -37,10 +39,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     mode.add_argument("--force", action="store_true", help="replace an existing seed")
 
-    serve_cmd = commands.add_parser("serve", help="serve the HTTP API (uvicorn)")
-    serve_cmd.add_argument("--database-url", default=None, help="SQLAlchemy URL")
-    serve_cmd.add_argument("--host", default=DEFAULT_HOST)
-    serve_cmd.add_argument("--port", type=int, default=DEFAULT_PORT)
+    add_service_commands(commands)
     return parser
 
 
@@ -67,17 +66,6 @@ def _seed(args: argparse.Namespace) -> int:
     return 0
 
 
-def _serve(args: argparse.Namespace) -> int:
-    import uvicorn
-
-    if not 0 < args.port < 65536:
-        logger.error("port out of range: %d", args.port)
-        return 2
-    app = create_app(args.database_url)
-    uvicorn.run(app, host=args.host, port=args.port, log_config=None)
-    return 0
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     """Parse the command line and run the command; returns the exit status."""
     args = _parser().parse_args(argv)
@@ -88,7 +76,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "seed":
         return _seed(args)
-    return _serve(args)
+    return run_service_command(args)
 
 
 if __name__ == "__main__":

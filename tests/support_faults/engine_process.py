@@ -75,6 +75,8 @@ class EngineProcess:
             HOST,
             "--port",
             str(self.port),
+            "--auth",
+            "none",
         ]
         log = self.log_path.open("ab")
         try:
