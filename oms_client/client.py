@@ -20,11 +20,13 @@ import time
 import uuid
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any, Self
 from urllib.parse import quote
 
 import httpx
 
+from oms_client.clock_skew import ClockSkew
 from oms_client.errors import OmsProtocolError, OmsUnreachable
 from oms_client.transport import parse_list, parse_model, raise_for_answer
 from oms_core.api_models import (
@@ -88,11 +90,31 @@ class OmsClient:
         retry: RetryPolicy | None = None,
         rng: random.Random | None = None,
         sleep: Callable[[float], Awaitable[Any]] = asyncio.sleep,
+        clock: Callable[[], datetime] | None = None,
     ) -> None:
         self._http = http
         self._retry = retry or RetryPolicy()
         self._rng = rng or random.Random()
         self._sleep = sleep
+        self._skew = ClockSkew(clock or (lambda: datetime.now(UTC)))
+
+    @property
+    def clock_skew(self) -> timedelta | None:
+        """Device clock minus the engine's, from the last answer's ``Date``.
+
+        ``None`` until an answer carried a date. The engine's time decides
+        business dates and promises; this is for the app to warn.
+        """
+        return self._skew.skew
+
+    @property
+    def clock_is_off(self) -> bool:
+        """Whether :attr:`clock_skew` is past the warning threshold."""
+        return self._skew.is_off
+
+    def add_clock_skew_listener(self, listener: Callable[[timedelta], None]) -> None:
+        """Call ``listener(skew)`` when the clock goes off or comes back."""
+        self._skew.listeners.append(listener)
 
     @classmethod
     def in_process(
@@ -384,6 +406,7 @@ class OmsClient:
         logger.debug(
             "%s %s -> %d in %.1f ms", method, path, response.status_code, elapsed_ms
         )
+        self._skew.observe(response)
         raise_for_answer(response, what)
         return response
 

@@ -8,6 +8,7 @@ from typing import Any, TypeVar
 import httpx
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
+from oms_client.clock_skew import server_date
 from oms_client.errors import (
     OmsConflict,
     OmsError,
@@ -49,7 +50,11 @@ def error_for(response: httpx.Response, what: str) -> OmsError:
         )
 
     if status in UNREACHABLE_STATUSES:
-        retry_after = parse_retry_after(response.headers.get("retry-after"))
+        # A Retry-After date is read against the engine's own Date, so a
+        # device clock that is off neither spins nor stalls the retries.
+        retry_after = parse_retry_after(
+            response.headers.get("retry-after"), server_date(response)
+        )
         return OmsUnreachable(
             message, status=status, error=error, retry_after=retry_after
         )

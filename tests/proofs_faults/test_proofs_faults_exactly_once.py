@@ -9,6 +9,7 @@ order is held by the engine exactly once, with the lines the device sent.
 
 from __future__ import annotations
 
+import os
 import random
 import time
 import uuid
@@ -34,7 +35,7 @@ from tests.support_faults.figures import record
 from tests.support_faults.orders import BEST_SELLERS, delivery_payload, engine_orders
 
 CLIENT_TIMEOUT = httpx.Timeout(1.0, connect=1.0)
-ORDERS = 40
+ORDERS = int(os.environ.get("OPENAISLE_FAULT_ORDERS", "40"))
 
 
 @pytest.fixture

@@ -31,6 +31,7 @@ import threading
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from email.utils import formatdate
 
 logger = logging.getLogger(__name__)
 
@@ -113,9 +114,10 @@ class ProxyStats:
 class FaultProxy:
     """Listen on a loopback port and forward to ``upstream`` under a plan.
 
-    ``retry_after`` is the header value of the status faults; ``delay`` the
-    wait of ``DELAY``. Use as a context manager; ``url`` is the base URL
-    clients point at.
+    ``retry_after`` is the header value of the status faults (or a function
+    that makes it, for an HTTP date); status answers carry a ``Date`` of the
+    real time. ``delay`` is the wait of ``DELAY``. Use as a context manager;
+    ``url`` is the base URL clients point at.
     """
 
     def __init__(
@@ -123,7 +125,7 @@ class FaultProxy:
         upstream_port: int,
         *,
         plan: Plan = always_pass,
-        retry_after: str = "0",
+        retry_after: str | Callable[[], str] = "0",
         delay: float = 0.3,
     ) -> None:
         self.upstream_port = upstream_port
@@ -261,10 +263,14 @@ class FaultProxy:
 
     def _status_answer(self, status: int) -> bytes:
         body = b'{"detail": "injected by the fault proxy"}'
+        retry_after = self.retry_after
+        if callable(retry_after):
+            retry_after = retry_after()
         head = (
             f"HTTP/1.1 {status} {_REASON[status]}\r\n"
+            f"date: {formatdate(usegmt=True)}\r\n"
             f"content-type: application/json\r\n"
-            f"retry-after: {self.retry_after}\r\n"
+            f"retry-after: {retry_after}\r\n"
             f"content-length: {len(body)}\r\n\r\n"
         )
         return head.encode("latin-1") + body
