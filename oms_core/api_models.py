@@ -675,7 +675,9 @@ class ReplayRequest(ApiModel):
 
 # -- inventory network: states, adjustments, buffers, sourcing, holds --------
 
-RULE_SCOPE_PATTERN = r"^(default|[a-z0-9][a-z0-9-]{0,63}|channel:[a-z][a-z0-9_-]{0,31})$"
+RULE_SCOPE_PATTERN = (
+    r"^(default|[a-z0-9][a-z0-9-]{0,63}|channel:[a-z][a-z0-9_-]{0,31})$"
+)
 MAX_RULE_LIST = 500
 
 
@@ -819,7 +821,7 @@ class SourcingRules(ApiModel):
     location_priority: dict[str, int] = Field(default_factory=dict)
     max_distance_km: float | None = Field(default=None, gt=0, le=20_100)
     prefer_fewest_shipments: bool = True
-    allow_split_lines: bool = True
+    allow_split_lines: bool = False
     max_shipments: int | None = Field(default=None, ge=1, le=50)
     respect_capacity: bool = True
     respect_opening_hours: bool = True

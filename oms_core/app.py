@@ -23,8 +23,18 @@ from oms_core.db.engine import make_engine
 from oms_core.errors import EngineError
 from oms_core.http_guards import BodySizeLimit, InternalErrorGuard
 from oms_core.migrations import upgrade
-from oms_core.routes import locations, orders, products, stock
-from oms_core.routes import approvals, customers, parked_baskets, staff
+from oms_core.routes import (
+    approvals,
+    customers,
+    holds,
+    locations,
+    orders,
+    parked_baskets,
+    products,
+    sourcing,
+    staff,
+    stock,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -54,6 +64,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     for module in (products, locations, stock, orders):
         app.include_router(module.router)
     for module in (staff, approvals, parked_baskets, customers):
+        app.include_router(module.router)
+    for module in (sourcing, holds):
         app.include_router(module.router)
 
     app.add_exception_handler(EngineError, _on_engine_error)

@@ -7,6 +7,8 @@ centroid of real UK logistics towns.
 
 from __future__ import annotations
 
+import dataclasses
+import hashlib
 import logging
 import re
 from dataclasses import dataclass
@@ -32,6 +34,8 @@ class LocationRecord:
     postcode: str | None
     size_class: int | None
     timezone: str = TIMEZONE
+    opening_hours: str | None = None
+    country: str | None = "GB"
 
 
 @dataclass(frozen=True, slots=True)
@@ -95,3 +99,24 @@ def distribution_centres(
             )
         )
     return centres
+
+
+def assign_opening_hours(
+    places: list[LocationRecord], choices: list[str]
+) -> list[LocationRecord]:
+    """Stores get one of ``choices`` (real OSM strings), picked by a stable hash.
+
+    Distribution centres work around the clock (``24/7``).
+    """
+    ordered = sorted(set(choices))
+    assigned = []
+    for place in places:
+        if place.kind is LocationKind.DISTRIBUTION_CENTRE:
+            hours = "24/7"
+        elif ordered and place.opening_hours is None:
+            digest = hashlib.blake2b(place.id.encode(), digest_size=8).digest()
+            hours = ordered[int.from_bytes(digest, "big") % len(ordered)]
+        else:
+            hours = place.opening_hours
+        assigned.append(dataclasses.replace(place, opening_hours=hours))
+    return assigned

@@ -18,25 +18,22 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
-from sqlalchemy import Connection, Engine, select, update
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from oms_core import geo, reads, sourcing
+from oms_core import allocations, order_sourcing, reads
 from oms_core.api_models import (
-    CollectFulfilment,
     ErrorCode,
     Fulfilment,
-    LocationKind,
     Money,
     Order,
     OrderLine,
     OrderRequest,
     OrderStatus,
 )
-from oms_core.atp import atp_sql, can_reserve_sql
 from oms_core.db.engine import WRITE
-from oms_core.db.schema import locations, order_lines, orders, products, stock
-from oms_core.errors import EngineError, conflict, invalid
+from oms_core.db.schema import order_lines, orders, products
+from oms_core.errors import EngineError, invalid
 from oms_core.money import Amount, sum_amounts
 
 logger = logging.getLogger(__name__)
@@ -125,10 +122,8 @@ def _create(
         ) from exc
     catalogue = _products(connection, request)
 
-    # Reserve in SKU order so concurrent orders lock rows in the same order.
-    sources: dict[int, str] = {}
-    for index in sorted(range(len(request.lines)), key=lambda i: request.lines[i].sku):
-        sources[index] = _reserve_line(connection, index, request)
+    # The hold, the quote or the rules decide; every pick is reserved here.
+    sourced = order_sourcing.source_order(connection, order_id, request, created_at)
 
     lines = []
     for index, line in enumerate(request.lines):
@@ -141,7 +136,8 @@ def _create(
                 unit_price=Money(amount=price, currency=currency),
                 line_total=Money(amount=price * line.quantity, currency=currency),
                 fulfilment=line.fulfilment,
-                source_location_id=sources[index],
+                source_location_id=sourced.main_source(index),
+                allocations=order_sourcing.allocations_for(connection, sourced, index),
             )
         )
     currency = lines[0].unit_price.currency
@@ -180,6 +176,7 @@ def _create(
             for number, line in enumerate(lines)
         ],
     )
+    order_sourcing.record(connection, order_id, sourced)
     return Order(
         id=order_id,
         status=OrderStatus.CREATED,
@@ -187,6 +184,7 @@ def _create(
         lines=lines,
         total=Money(amount=total.minor, currency=total.currency),
         created_at=created_at,
+        sourcing_note=sourced.note,
     )
 
 
@@ -209,106 +207,6 @@ def _products(
                 sku=line.sku,
             )
     return found
-
-
-def _reserve_line(connection: Connection, index: int, request: OrderRequest) -> str:
-    line = request.lines[index]
-    sku = line.sku.upper()
-    if isinstance(line.fulfilment, CollectFulfilment):
-        location_id = line.fulfilment.location_id
-        return _reserve_for_collection(
-            connection, index, sku, line.quantity, location_id
-        )
-
-    try:
-        destination = reads.district_point(connection, line.fulfilment.address.postcode)
-    except EngineError as exc:
-        raise invalid(
-            ErrorCode.UNKNOWN_POSTCODE,
-            f"line {index}: unknown delivery postcode district",
-            line=index,
-            postcode=line.fulfilment.address.postcode,
-        ) from exc
-    for location_id in sourcing.rank_for_delivery(
-        _candidates(connection, sku, line.quantity), destination, line.quantity
-    ):
-        if _reserve(connection, sku, location_id, line.quantity):
-            return location_id
-    raise _short(index, sku, line.quantity)
-
-
-def _reserve_for_collection(
-    connection: Connection, index: int, sku: str, quantity: int, location_id: str
-) -> str:
-    try:
-        place = reads.get_location(connection, location_id)
-    except EngineError as exc:
-        raise invalid(
-            ErrorCode.UNKNOWN_LOCATION,
-            f"line {index}: no location with id {location_id!r}",
-            line=index,
-            location_id=location_id,
-        ) from exc
-    if place.kind is not LocationKind.STORE:
-        raise conflict(
-            ErrorCode.LOCATION_CANNOT_FULFIL,
-            f"line {index}: {location_id!r} is not a store open for collection",
-            line=index,
-            location_id=location_id,
-        )
-    if not _reserve(connection, sku, location_id, quantity):
-        raise _short(index, sku, quantity, location_id)
-    return location_id
-
-
-def _candidates(
-    connection: Connection, sku: str, quantity: int
-) -> list[sourcing.Candidate]:
-    guard = can_reserve_sql(stock.c.on_hand, stock.c.reserved, stock.c.buffer, quantity)
-    rows = connection.execute(
-        select(
-            locations.c.id,
-            locations.c.lat,
-            locations.c.lon,
-            atp_sql(stock.c.on_hand, stock.c.reserved, stock.c.buffer).label("atp"),
-        )
-        .join(stock, stock.c.location_id == locations.c.id)
-        .where(stock.c.sku == sku, guard)
-    ).all()
-    return [
-        sourcing.Candidate(row.id, geo.Point(row.lat, row.lon), row.atp) for row in rows
-    ]
-
-
-def _reserve(connection: Connection, sku: str, location_id: str, quantity: int) -> bool:
-    """Reserve ``quantity`` if ATP allows it; the guard is part of the UPDATE."""
-    result = connection.execute(
-        update(stock)
-        .where(
-            stock.c.sku == sku,
-            stock.c.location_id == location_id,
-            can_reserve_sql(
-                stock.c.on_hand, stock.c.reserved, stock.c.buffer, quantity
-            ),
-        )
-        .values(reserved=stock.c.reserved + quantity)
-    )
-    return result.rowcount == 1
-
-
-def _short(
-    index: int, sku: str, quantity: int, location_id: str | None = None
-) -> EngineError:
-    where = f" at {location_id!r}" if location_id else " at any location"
-    detail: dict[str, object] = {"line": index, "sku": sku, "quantity": quantity}
-    if location_id:
-        detail["location_id"] = location_id
-    return EngineError(
-        409,
-        ErrorCode.INSUFFICIENT_STOCK,
-        f"line {index}: not enough stock of {sku}{where}",
-        detail,
-    )
 
 
 def load_order(connection: Connection, order_id: uuid.UUID) -> Order | None:
@@ -345,6 +243,8 @@ def _load_orders(connection: Connection, ids: list[uuid.UUID]) -> list[Order]:
         .order_by(order_lines.c.order_id, order_lines.c.line_no)
     ).all()
 
+    shares = allocations.of_orders(connection, ids)
+    notes = order_sourcing.notes_of(connection, ids)
     lines: dict[uuid.UUID, list[OrderLine]] = {order_id: [] for order_id in ids}
     for row in line_rows:
         lines[row.order_id].append(
@@ -358,6 +258,7 @@ def _load_orders(connection: Connection, ids: list[uuid.UUID]) -> list[Order]:
                 ),
                 fulfilment=_FULFILMENT.validate_json(row.fulfilment),
                 source_location_id=row.source_location_id,
+                allocations=shares.get((row.order_id, row.line_no), []),
             )
         )
     by_id = {
@@ -368,6 +269,7 @@ def _load_orders(connection: Connection, ids: list[uuid.UUID]) -> list[Order]:
             lines=lines[row.id],
             total=Money(amount=row.total_minor, currency=row.currency),
             created_at=row.created_at,
+            sourcing_note=notes.get(row.id),
         )
         for row in headers
     }

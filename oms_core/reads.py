@@ -7,19 +7,23 @@ handlers stay a few lines long.
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Select, or_, select
 
-from oms_core import geo
+from oms_core import geo, network
 from oms_core.api_models import (
     ErrorCode,
     Location,
     LocationKind,
+    LocationState,
     Money,
     Product,
     StockLevel,
 )
 from oms_core.atp import atp, atp_sql
+from oms_core.candidates import nearest_holders
+from oms_core.db.inventory_schema import location_load
 from oms_core.db.schema import locations, postcode_districts, products, stock
 from oms_core.errors import not_found
 
@@ -37,7 +41,8 @@ def _product(row: object) -> Product:
     )
 
 
-def _location(row: object) -> Location:
+def _location(row: object, load: int | None = None) -> Location:
+    hours = network.hours_of(row.opening_hours)
     return Location(
         id=row.id,
         name=row.name,
@@ -47,6 +52,15 @@ def _location(row: object) -> Location:
         postcode=row.postcode,
         size_class=row.size_class,
         timezone=row.timezone,
+        state=LocationState(row.state),
+        capabilities=sorted(network.decode_capabilities(row.capabilities)),
+        opening_hours=row.opening_hours,
+        daily_capacity=row.daily_capacity,
+        load_today=load,
+        open_now=None
+        if hours is None
+        else hours.is_open(datetime.now(UTC), row.timezone),
+        country=row.country,
     )
 
 
@@ -98,7 +112,13 @@ def get_location(connection: Connection, location_id: str) -> Location:
             f"no location with id {location_id!r}",
             location_id=location_id,
         )
-    return _location(row)
+    day = network.local_day(datetime.now(UTC), row.timezone)
+    load = connection.scalar(
+        select(location_load.c.orders).where(
+            location_load.c.location_id == row.id, location_load.c.day == day
+        )
+    )
+    return _location(row, load or 0)
 
 
 def district_point(connection: Connection, postcode: str) -> geo.Point:
@@ -134,6 +154,8 @@ def stock_at(
             )
         ).first()
         level = atp(row.on_hand, row.reserved, row.buffer) if row else 0
+        if not network.can_fulfil(place.state):
+            level = 0
         return [
             StockLevel(
                 location_id=place.id,
@@ -141,6 +163,8 @@ def stock_at(
                 kind=place.kind,
                 atp=level,
                 confirmed_at=row.confirmed_at if row else None,
+                in_transit=row.in_transit if row else 0,
+                in_transit_eta=row.in_transit_eta if row else None,
             )
         ]
 
@@ -151,15 +175,26 @@ def stock_at(
 def nearby(
     connection: Connection, sku: str, point: geo.Point, limit: int
 ) -> list[StockLevel]:
-    """Locations holding ATP of ``sku``, nearest to ``point`` first."""
-    product = get_product(connection, sku)
-    rows = connection.execute(_holding(product.sku)).all()
+    """Open locations holding ATP of ``sku``, nearest to ``point`` first.
 
-    ranked = sorted(
-        ((geo.haversine_km(point, geo.Point(row.lat, row.lon)), row) for row in rows),
-        key=lambda pair: (pair[0], pair[1].id),
+    Dark and closed locations are left out: nobody can walk in there.
+    """
+    product = get_product(connection, sku)
+    holders = nearest_holders(
+        connection,
+        product.sku,
+        point,
+        limit,
+        states=(LocationState.OPEN,),
+        columns=(
+            locations.c.name,
+            locations.c.kind,
+            stock.c.confirmed_at,
+            stock.c.in_transit,
+            stock.c.in_transit_eta,
+        ),
     )
-    return [_level(row, distance) for distance, row in ranked[:limit]]
+    return [_level(holder.row, holder.distance_km) for holder in holders]
 
 
 def _holding(sku: str) -> Select:
@@ -171,10 +206,16 @@ def _holding(sku: str) -> Select:
             locations.c.lat,
             locations.c.lon,
             stock.c.confirmed_at,
+            stock.c.in_transit,
+            stock.c.in_transit_eta,
             _ATP,
         )
         .join(stock, stock.c.location_id == locations.c.id)
-        .where(stock.c.sku == sku, _ATP > 0)
+        .where(
+            stock.c.sku == sku,
+            _ATP > 0,
+            locations.c.state != LocationState.CLOSED.value,
+        )
     )
 
 
@@ -186,4 +227,6 @@ def _level(row: object, distance: float | None) -> StockLevel:
         distance_km=None if distance is None else round(distance, 1),
         atp=row.atp,
         confirmed_at=row.confirmed_at,
+        in_transit=row.in_transit,
+        in_transit_eta=row.in_transit_eta,
     )

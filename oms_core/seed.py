@@ -7,26 +7,39 @@ seed either happens completely or not at all.
 
 from __future__ import annotations
 
+import hashlib
 import logging
 import os
 import time
 from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from itertools import islice
 from typing import Any
 
-from sqlalchemy import Connection, Engine, func, inspect, select, text
+from sqlalchemy import Connection, Engine, MetaData, func, inspect, select, text
 
-from oms_core import datasets, locations, migrations, stock_rule
+from oms_core import datasets, locations, migrations, network_data, stock_rule
+from oms_core.api_models import LocationKind, LocationState
 from oms_core.catalogue import CatalogueBuilder, CatalogueImport, SkipReason
 from oms_core.db import schema
 from oms_core.db.engine import WRITE, make_engine
+from oms_core.db.inventory_schema import ANY, buffer_rules
+from oms_core.network import (
+    DEFAULT_CAPABILITIES,
+    default_capacity,
+    encode_capabilities,
+)
 from oms_core.staff import seed_demo_staff
 
 logger = logging.getLogger(__name__)
 
 _CHUNK = 50_000
+NETWORK_UK = "uk"
+NETWORK_WORLD = "world"
+NETWORKS = (NETWORK_UK, NETWORK_WORLD)
+# Seeded stock counts are spread over the three days before the seed.
+COUNT_SPREAD_MINUTES = 72 * 60
 
 
 class AlreadySeededError(RuntimeError):
@@ -95,13 +108,18 @@ def seed_database(
     store_ids: Collection[str] | None = None,
     store_limit: int | None = None,
     force: bool = False,
+    network: str = NETWORK_UK,
 ) -> SeedReport:
     """Create the tables and fill them from the real data set.
 
     ``store_ids`` or ``store_limit`` seed only some stores (for tests); the
-    distribution centres are always seeded. A seeded database is refused
-    with :class:`AlreadySeededError` unless ``force`` is set, which replaces it.
+    distribution centres are always seeded. ``network="world"`` seeds the
+    25,597 locations of the world-wide chain instead of the UK stores (for
+    the scale benchmarks). A seeded database is refused with
+    :class:`AlreadySeededError` unless ``force`` is set, which replaces it.
     """
+    if network not in NETWORKS:
+        raise ValueError(f"unknown network {network!r}; one of {NETWORKS}")
     started = time.perf_counter()
     root = datasets.data_dir(data_dir)
     engine = make_engine(database_url)
@@ -114,8 +132,15 @@ def seed_database(
         for reason, count in sorted(catalogue.skipped.items()):
             logger.info("skipped %d sales lines: %s", count, reason.value)
         outcodes = datasets.read_outcodes(root / datasets.OUTCODES_FILE)
-        places = load_locations(
-            root, outcodes, store_ids=store_ids, store_limit=store_limit
+        if network == NETWORK_WORLD:
+            world = network_data.read_world_network(root)
+            places = world.locations + locations.distribution_centres(outcodes)
+        else:
+            places = load_locations(
+                root, outcodes, store_ids=store_ids, store_limit=store_limit
+            )
+        places = locations.assign_opening_hours(
+            places, network_data.grocery_opening_hours(root)
         )
 
         if seeded:
@@ -149,10 +174,14 @@ def seed_database(
 
 
 def _drop_everything(engine: Engine) -> None:
-    """Drop the engine's tables and Alembic's version table, for a re-seed."""
-    schema.metadata.drop_all(engine)
-    with engine.begin() as connection:
-        connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    """Drop every table in the database (Alembic's included), for a re-seed.
+
+    The tables are read from the database itself, so tables of modules not
+    imported here go too.
+    """
+    present = MetaData()
+    present.reflect(engine)
+    present.drop_all(engine)
 
 
 def _write(
@@ -161,8 +190,6 @@ def _write(
     places: list[locations.LocationRecord],
     outcodes: dict[str, tuple[float, float]],
 ) -> int:
-    # TODO: confirmed_at is the seed time for every row; a real stock count
-    # feed would set it per row when a location confirms its count.
     now = datetime.now(UTC)
     connection.execute(
         schema.products.insert(),
@@ -190,6 +217,27 @@ def _write(
                 "postcode": place.postcode,
                 "size_class": place.size_class,
                 "timezone": place.timezone,
+                "state": LocationState.OPEN.value,
+                "capabilities": encode_capabilities(DEFAULT_CAPABILITIES[place.kind]),
+                "opening_hours": place.opening_hours,
+                "daily_capacity": default_capacity(place.kind, place.size_class),
+                "country": place.country,
+            }
+            for place in places
+        ],
+    )
+
+    # The seeded buffers are location rules: one per store, none at DCs.
+    connection.execute(
+        buffer_rules.insert(),
+        [
+            {
+                "location_id": place.id,
+                "sku": ANY,
+                "units": stock_rule.DC_BUFFER
+                if place.kind is LocationKind.DISTRIBUTION_CENTRE
+                else stock_rule.STORE_BUFFER,
+                "updated_at": now,
             }
             for place in places
         ],
@@ -210,7 +258,7 @@ def _write(
             "on_hand": row.on_hand,
             "reserved": 0,
             "buffer": row.buffer,
-            "confirmed_at": now,
+            "confirmed_at": counted_at(now, row.sku, row.location_id),
         }
         for row in stock_rule.seeded_stock(catalogue.units_sold, places)
     )
@@ -229,6 +277,18 @@ def _write(
         },
     )
     return written
+
+
+def counted_at(now: datetime, sku: str, location_id: str) -> datetime:
+    """When a seeded stock row was last counted: a stable time before ``now``.
+
+    Each row gets its own age, from a hash of the pair, spread evenly over
+    the :data:`COUNT_SPREAD_MINUTES` before the seed.
+    """
+    key = f"count|{sku}|{location_id}".encode()
+    digest = hashlib.blake2b(key, digest_size=8).digest()
+    minutes = int.from_bytes(digest, "big") % COUNT_SPREAD_MINUTES
+    return now - timedelta(minutes=minutes)
 
 
 def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:

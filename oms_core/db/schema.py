@@ -62,6 +62,14 @@ locations = Table(
     Column("postcode", String(16)),
     Column("size_class", Integer),
     Column("timezone", String(64), nullable=False),
+    # Open, dark (fulfilment only) or closed; see oms_core.network.
+    Column("state", String(16), nullable=False, server_default="open"),
+    # Comma-separated capability names, sorted; see oms_core.network.
+    Column("capabilities", String(160), nullable=False, server_default=""),
+    Column("opening_hours", String(255)),
+    Column("daily_capacity", Integer),
+    Column("country", String(2)),
+    Index(None, "lat"),
 )
 
 postcode_districts = Table(
@@ -81,7 +89,10 @@ stock = Table(
     Column("reserved", Integer, nullable=False, default=0),
     Column("buffer", Integer, nullable=False, default=0),
     Column("confirmed_at", UtcDateTime, nullable=False),
+    Column("in_transit", Integer, nullable=False, server_default="0"),
+    Column("in_transit_eta", UtcDateTime),
     CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
+    CheckConstraint("in_transit >= 0", name="in_transit_not_negative"),
     CheckConstraint("reserved >= 0", name="reserved_not_negative"),
     CheckConstraint("buffer >= 0", name="buffer_not_negative"),
     Index(None, "location_id"),
@@ -129,3 +140,7 @@ seed_runs = Table(
     Column("locations", Integer, nullable=False),
     Column("stock_rows", Integer, nullable=False),
 )
+
+# The process, payment and event tables live in their own module on this
+# metadata; importing it here keeps every user of ``metadata`` complete.
+from oms_core.db import process_schema  # noqa: E402, F401

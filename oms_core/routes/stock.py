@@ -1,23 +1,30 @@
-"""``/v1/stock``: available-to-promise here, at a location and nearby."""
+"""``/v1/stock``: ATP here, nearby and network-wide; adjustments and buffers."""
 
 from __future__ import annotations
 
 import logging
+from datetime import UTC, datetime
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Query
 
-from oms_core import geo, reads
+from oms_core import geo, holds, inventory, reads
 from oms_core.api_models import (
     LOCATION_ID_PATTERN,
     SKU_PATTERN,
     ApiError,
+    BufferRule,
+    BufferRuleRequest,
     ErrorCode,
+    NetworkStock,
     Page,
+    StockAdjustmentRequest,
     StockLevel,
+    StockRecord,
 )
-from oms_core.deps import ReadConnection
+from oms_core.deps import DbEngine, ReadConnection
 from oms_core.errors import invalid
+from oms_core.routes.writes import write_transaction
 
 logger = logging.getLogger(__name__)
 
@@ -62,3 +69,56 @@ def stock_nearby(
             "give either lat and lon, or postcode",
         )
     return Page[StockLevel](items=reads.nearby(connection, sku, point, limit))
+
+
+@router.put(
+    "/buffers",
+    response_model=BufferRule,
+    responses={404: {"model": ApiError}, 422: {"model": ApiError}},
+)
+def set_buffer(engine: DbEngine, body: BufferRuleRequest) -> BufferRule:
+    """A safety buffer by location, item, or item at location."""
+    with write_transaction(engine) as connection:
+        return inventory.set_buffer_rule(
+            connection, body.location_id, body.sku, body.units, datetime.now(UTC)
+        )
+
+
+@router.get(
+    "/{sku}/network",
+    response_model=NetworkStock,
+    responses={404: {"model": ApiError}},
+)
+def network_stock(connection: ReadConnection, sku: SkuPath) -> NetworkStock:
+    """``sku`` across the whole pool."""
+    return inventory.network_stock(connection, sku)
+
+
+@router.get(
+    "/{sku}/locations/{location_id}",
+    response_model=StockRecord,
+    responses={404: {"model": ApiError}},
+)
+def stock_record(
+    connection: ReadConnection,
+    sku: SkuPath,
+    location_id: Annotated[str, Path(pattern=LOCATION_ID_PATTERN)],
+) -> StockRecord:
+    """On hand, reserved, buffer, ATP, in transit and count time at one place."""
+    product = reads.get_product(connection, sku)
+    place = reads.get_location(connection, location_id)
+    return inventory.stock_record(connection, product.sku, place.id)
+
+
+@router.post(
+    "/{sku}/adjustments",
+    response_model=StockRecord,
+    status_code=201,
+    responses={404: {"model": ApiError}, 409: {"model": ApiError}},
+)
+def adjust(engine: DbEngine, sku: SkuPath, body: StockAdjustmentRequest) -> StockRecord:
+    """Receipt, count, transfer, till sale or damage; each is an event."""
+    now = datetime.now(UTC)
+    with write_transaction(engine) as connection:
+        holds.expire_due(connection, now)
+        return inventory.adjust(connection, sku, body, now)
