@@ -28,6 +28,7 @@ import httpx
 
 from oms_client.clock_skew import ClockSkew
 from oms_client.errors import OmsProtocolError, OmsUnreachable
+from oms_client.process_calls import ProcessCalls
 from oms_client.transport import parse_list, parse_model, raise_for_answer
 from oms_core.api_models import (
     LOCATION_ID_PATTERN,
@@ -76,7 +77,7 @@ class RetryPolicy:
     max_wait: float = 5.0
 
 
-class OmsClient:
+class OmsClient(ProcessCalls):
     """Typed async calls to the order engine.
 
     Build it with :meth:`in_process` or :meth:`remote`; close it with

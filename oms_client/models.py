@@ -77,3 +77,46 @@ __all__ = [
     "normalise_uk_postcode",
     "outcode_of",
 ]
+
+# The order process, store tasks, payments and events.
+from oms_core.api_models import (
+    CancelRequest,
+    FoundLine,
+    Invoice,
+    LineQuantity,
+    OrderEvent,
+    OrderTracking,
+    PaymentAnswer,
+    PaymentOperation,
+    PaymentPlan,
+    PaymentPlanRequest,
+    PaymentSummary,
+    PlanKind,
+    ProcessView,
+    RefundRequest,
+    ReturnRequest,
+    StoreTask,
+    TaskStatus,
+    Tender,
+)
+
+__all__ += [
+    "CancelRequest",
+    "FoundLine",
+    "Invoice",
+    "LineQuantity",
+    "OrderEvent",
+    "OrderTracking",
+    "PaymentAnswer",
+    "PaymentOperation",
+    "PaymentPlan",
+    "PaymentPlanRequest",
+    "PaymentSummary",
+    "PlanKind",
+    "ProcessView",
+    "RefundRequest",
+    "ReturnRequest",
+    "StoreTask",
+    "TaskStatus",
+    "Tender",
+]

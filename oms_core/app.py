@@ -26,14 +26,19 @@ from oms_core.migrations import upgrade
 from oms_core.routes import (
     approvals,
     customers,
+    events,
     holds,
     locations,
+    order_process,
     orders,
     parked_baskets,
+    payments,
+    processes,
     products,
     sourcing,
     staff,
     stock,
+    tasks,
 )
 
 logger = logging.getLogger(__name__)
@@ -64,6 +69,8 @@ def create_app(database_url: str | None = None) -> FastAPI:
     for module in (products, locations, stock, orders):
         app.include_router(module.router)
     for module in (staff, approvals, parked_baskets, customers):
+        app.include_router(module.router)
+    for module in (order_process, tasks, payments, events, processes):
         app.include_router(module.router)
     for module in (sourcing, holds):
         app.include_router(module.router)

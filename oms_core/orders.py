@@ -35,6 +35,7 @@ from oms_core.db.engine import WRITE
 from oms_core.db.schema import order_lines, orders, products
 from oms_core.errors import EngineError, invalid
 from oms_core.money import Amount, sum_amounts
+from oms_core.process.engine import start_process
 
 logger = logging.getLogger(__name__)
 
@@ -177,6 +178,8 @@ def _create(
         ],
     )
     order_sourcing.record(connection, order_id, sourced)
+    # The order's process starts in the order's own transaction.
+    start_process(connection, order_id, now=created_at, customer=request.customer)
     return Order(
         id=order_id,
         status=OrderStatus.CREATED,

@@ -24,6 +24,7 @@ from starlette.middleware import Middleware
 from oms_core import health
 from oms_core.app import create_app
 from oms_core.http_guards import BodySizeLimit
+from oms_core.process.runner import attach_runner
 from oms_core.service_guards import AccessLog, DeviceAuth, RateLimit
 from oms_core.service_settings import ServiceSettings, load_service_settings
 
@@ -56,6 +57,8 @@ def create_service_app(settings: ServiceSettings) -> FastAPI:
         burst=settings.rate_limit_burst,
     )
     app.add_middleware(AccessLog)
+    # Timers and event delivery run while the served app lives.
+    attach_runner(app)
     return app
 
 

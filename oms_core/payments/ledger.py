@@ -1,0 +1,464 @@
+"""The payment ledger of an order: plan, provider answers, refunds, invoices.
+
+Every provider answer is a row keyed by (provider, reference, operation):
+an answer that arrives three times is stored once and acts once. Totals
+count approved rows only. A refund never exceeds what was captured and not
+yet refunded; after a cancellation, a short pick or a return,
+:func:`settle` refunds exactly what was taken beyond the value still
+owed and releases authorisations no longer needed.
+
+TODO: provider calls run inside the order's database transaction; a slow
+provider holds the order's row lock for as long as it takes.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Connection, func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from oms_core.api_models import (
+    ErrorCode,
+    Invoice,
+    Money,
+    PaymentOperation,
+    PaymentPlan,
+    PaymentPlanRequest,
+    PaymentRecord,
+    PaymentSummary,
+    Tender,
+)
+from oms_core.db.process_schema import (
+    fulfilment_lines,
+    payment_invoices,
+    payment_plans,
+    payment_transactions,
+)
+from oms_core.db.schema import orders
+from oms_core.errors import conflict, invalid, not_found
+from oms_core.events import record_event
+from oms_core.payments.plans import PlanError, build_plan
+from oms_core.payments.providers import PaymentProvider, ProviderRequest
+
+logger = logging.getLogger(__name__)
+
+APPROVED = "approved"
+
+
+def order_total(conn: Connection, order_id: uuid.UUID) -> tuple[int, str]:
+    """The order's total and currency, or a 404 refusal."""
+    row = conn.execute(
+        select(orders.c.total_minor, orders.c.currency).where(orders.c.id == order_id)
+    ).first()
+    if row is None:
+        raise not_found(ErrorCode.NOT_FOUND, "no such order", order_id=str(order_id))
+    return row.total_minor, row.currency
+
+
+def set_plan(
+    conn: Connection, order_id: uuid.UUID, request: PaymentPlanRequest, now: datetime
+) -> PaymentPlan:
+    """Set the order's plan; refused once money has moved."""
+    total, currency = order_total(conn, order_id)
+    try:
+        plan = build_plan(request, total, currency)
+    except (PlanError, ValueError) as exc:
+        raise invalid(ErrorCode.PAYMENT_PLAN_INVALID, str(exc)) from exc
+    if any(totals(conn, order_id).values()):
+        raise conflict(
+            ErrorCode.PAYMENT_PLAN_INVALID, "payments were taken; the plan is fixed"
+        )
+
+    conn.execute(payment_plans.delete().where(payment_plans.c.order_id == order_id))
+    conn.execute(
+        payment_plans.insert().values(
+            order_id=order_id,
+            kind=plan.kind.value,
+            currency=currency,
+            total_minor=total,
+            due_now_minor=plan.due_now.amount,
+            plan=plan.model_dump_json(),
+            created_at=now,
+        )
+    )
+    record_event(
+        conn,
+        "payment.plan_set",
+        {"kind": plan.kind.value, "due_now": plan.due_now.amount},
+        order_id,
+        now=now,
+    )
+    return plan
+
+
+def load_plan(conn: Connection, order_id: uuid.UUID) -> PaymentPlan | None:
+    """The order's plan, if one was set."""
+    text = conn.scalar(
+        select(payment_plans.c.plan).where(payment_plans.c.order_id == order_id)
+    )
+    return PaymentPlan.model_validate_json(text) if text else None
+
+
+def record_answer(
+    conn: Connection,
+    order_id: uuid.UUID,
+    *,
+    provider: str,
+    reference: str,
+    operation: PaymentOperation,
+    tender: Tender,
+    amount: int,
+    currency: str,
+    outcome: str,
+    now: datetime,
+) -> bool:
+    """Store a provider answer once; True when this call stored it."""
+    _total, order_currency = order_total(conn, order_id)
+    if currency != order_currency:
+        raise invalid(
+            ErrorCode.INVALID_REQUEST, f"the order is paid in {order_currency}"
+        )
+    if amount < 0:
+        raise invalid(ErrorCode.INVALID_REQUEST, "an amount is not negative")
+    if _known(conn, provider, reference, operation):
+        logger.info("repeated payment answer ignored")
+        return False
+    if outcome == APPROVED:
+        _check_limits(conn, order_id, operation, amount)
+
+    try:
+        with conn.begin_nested():
+            conn.execute(
+                payment_transactions.insert().values(
+                    order_id=order_id,
+                    provider=provider,
+                    reference=reference,
+                    operation=operation.value,
+                    tender=tender.value,
+                    amount_minor=amount,
+                    currency=currency,
+                    outcome=outcome,
+                    created_at=now,
+                )
+            )
+    except IntegrityError:
+        logger.info("concurrent repeat of a payment answer ignored")
+        return False
+
+    record_event(
+        conn,
+        f"payment.{operation.value}_{outcome}",
+        {"provider": provider, "amount": amount, "tender": tender.value},
+        order_id,
+        now=now,
+    )
+    return True
+
+
+def totals(conn: Connection, order_id: uuid.UUID) -> dict[str, int]:
+    """Approved amounts by operation (authorise, capture, refund, release)."""
+    rows = conn.execute(
+        select(
+            payment_transactions.c.operation,
+            func.sum(payment_transactions.c.amount_minor),
+        )
+        .where(
+            payment_transactions.c.order_id == order_id,
+            payment_transactions.c.outcome == APPROVED,
+        )
+        .group_by(payment_transactions.c.operation)
+    ).all()
+    found = {op.value: 0 for op in PaymentOperation}
+    found.update({row[0]: int(row[1]) for row in rows})
+    return found
+
+
+def paid_enough(conn: Connection, order_id: uuid.UUID) -> bool:
+    """Whether what the plan wants before release is captured or authorised."""
+    plan = load_plan(conn, order_id)
+    if plan is None:
+        return True
+    sums = totals(conn, order_id)
+    secured = sums["capture"] - sums["refund"] + _open_authorisation(sums)
+    return secured >= plan.due_now.amount
+
+
+def summary(conn: Connection, order_id: uuid.UUID) -> PaymentSummary:
+    """The plan, the totals and every answer, oldest first."""
+    _total, currency = order_total(conn, order_id)
+    sums = totals(conn, order_id)
+    rows = conn.execute(
+        select(payment_transactions)
+        .where(payment_transactions.c.order_id == order_id)
+        .order_by(payment_transactions.c.id)
+    ).all()
+    return PaymentSummary(
+        plan=load_plan(conn, order_id),
+        authorised=Money(amount=sums["authorise"], currency=currency),
+        captured=Money(amount=sums["capture"], currency=currency),
+        refunded=Money(amount=sums["refund"], currency=currency),
+        released=Money(amount=sums["release"], currency=currency),
+        records=[
+            PaymentRecord(
+                provider=row.provider,
+                reference=row.reference,
+                operation=PaymentOperation(row.operation),
+                tender=Tender(row.tender),
+                amount=Money(amount=row.amount_minor, currency=row.currency),
+                outcome=row.outcome,
+                created_at=row.created_at,
+            )
+            for row in rows
+        ],
+    )
+
+
+def owed_value(conn: Connection, order_id: uuid.UUID) -> int:
+    """The value of what the customer still gets (not short, cancelled, returned)."""
+    rows = conn.execute(
+        select(fulfilment_lines).where(fulfilment_lines.c.order_id == order_id)
+    ).all()
+    if not rows:
+        return order_total(conn, order_id)[0]
+    return sum(
+        (row.quantity - row.short - row.cancelled - row.returned) * row.unit_price_minor
+        for row in rows
+    )
+
+
+def refund(
+    conn: Connection,
+    order_id: uuid.UUID,
+    amount: int,
+    *,
+    provider: PaymentProvider,
+    now: datetime,
+) -> int:
+    """Refund ``amount`` through ``provider``; refused above the net capture.
+
+    Returns the amount approved now (0 while a terminal refund is pending).
+    """
+    sums = totals(conn, order_id)
+    refundable = sums["capture"] - sums["refund"]
+    if amount <= 0 or amount > refundable:
+        raise conflict(
+            ErrorCode.REFUND_EXCEEDS_CAPTURE,
+            f"a refund of {amount} exceeds the {refundable} captured and not refunded",
+            refundable=refundable,
+        )
+    return _ask(conn, order_id, provider, PaymentOperation.REFUND, amount, now)
+
+
+def settle(
+    conn: Connection,
+    order_id: uuid.UUID,
+    providers: Mapping[str, PaymentProvider],
+    now: datetime,
+    *,
+    release_all: bool = False,
+) -> None:
+    """Refund what was taken beyond the value owed; release unneeded holds."""
+    sums = totals(conn, order_id)
+    owed = owed_value(conn, order_id)
+    net_captured = sums["capture"] - sums["refund"]
+
+    excess = net_captured - owed
+    if excess > 0:
+        for name, available in _captured_by_provider(conn, order_id).items():
+            part = min(excess, available)
+            if part > 0 and name in providers:
+                excess -= _ask(
+                    conn, order_id, providers[name], PaymentOperation.REFUND, part, now
+                )
+    open_auth = _open_authorisation(sums)
+    needed = 0 if release_all else max(0, owed - max(0, net_captured))
+    to_release = open_auth - min(open_auth, needed)
+    provider = _last_provider(conn, order_id, PaymentOperation.AUTHORISE)
+    if to_release > 0 and provider in providers:
+        _ask(
+            conn,
+            order_id,
+            providers[provider],
+            PaymentOperation.RELEASE,
+            to_release,
+            now,
+        )
+
+
+def capture_due(
+    conn: Connection,
+    order_id: uuid.UUID,
+    providers: Mapping[str, PaymentProvider],
+    now: datetime,
+) -> int:
+    """Capture, from open authorisations, the value of what has left."""
+    sums = totals(conn, order_id)
+    rows = conn.execute(
+        select(fulfilment_lines).where(fulfilment_lines.c.order_id == order_id)
+    ).all()
+    shipped = sum((row.fulfilled - row.returned) * row.unit_price_minor for row in rows)
+    amount = min(_open_authorisation(sums), shipped - sums["capture"])
+    provider = _last_provider(conn, order_id, PaymentOperation.AUTHORISE)
+    if amount <= 0 or provider not in providers:
+        return 0
+    return _ask(
+        conn, order_id, providers[provider], PaymentOperation.CAPTURE, amount, now
+    )
+
+
+def issue_final_invoice(
+    conn: Connection, order_id: uuid.UUID, now: datetime
+) -> Invoice:
+    """Issue the final invoice, voiding an earlier one; payments are credited."""
+    _total, currency = order_total(conn, order_id)
+    sums = totals(conn, order_id)
+    total = owed_value(conn, order_id)
+    credited = sums["capture"] - sums["refund"]
+
+    conn.execute(
+        update(payment_invoices)
+        .where(
+            payment_invoices.c.order_id == order_id,
+            payment_invoices.c.voided_at.is_(None),
+        )
+        .values(voided_at=now)
+    )
+    result = conn.execute(
+        payment_invoices.insert().values(
+            order_id=order_id,
+            total_minor=total,
+            credited_minor=credited,
+            balance_minor=total - credited,
+            currency=currency,
+            issued_at=now,
+        )
+    )
+    invoice_id = int(result.inserted_primary_key[0])
+    record_event(
+        conn,
+        "payment.invoice_issued",
+        {"invoice_id": invoice_id, "balance": total - credited},
+        order_id,
+        now=now,
+    )
+    return Invoice(
+        id=invoice_id,
+        total=Money(amount=total, currency=currency),
+        credited=Money(amount=credited, currency=currency),
+        balance=Money(amount=total - credited, currency=currency),
+        issued_at=now,
+    )
+
+
+def _ask(
+    conn: Connection,
+    order_id: uuid.UUID,
+    provider: PaymentProvider,
+    operation: PaymentOperation,
+    amount: int,
+    now: datetime,
+) -> int:
+    _total, currency = order_total(conn, order_id)
+    count = conn.scalar(
+        select(func.count()).where(payment_transactions.c.order_id == order_id)
+    )
+    reference = f"{order_id}-{operation.value}-{count + 1}"
+    request = ProviderRequest(operation.value, reference, amount, currency)
+
+    approved = 0
+    for answer in provider.request(request):
+        stored = record_answer(
+            conn,
+            order_id,
+            provider=provider.name,
+            reference=answer.reference,
+            operation=operation,
+            tender=Tender.CARD,
+            amount=answer.amount,
+            currency=currency,
+            outcome=answer.outcome,
+            now=now,
+        )
+        if stored and answer.outcome == APPROVED:
+            approved += answer.amount
+    return approved
+
+
+def _check_limits(
+    conn: Connection, order_id: uuid.UUID, operation: PaymentOperation, amount: int
+) -> None:
+    sums = totals(conn, order_id)
+    if operation is PaymentOperation.REFUND:
+        refundable = sums["capture"] - sums["refund"]
+        if amount > refundable:
+            raise conflict(
+                ErrorCode.REFUND_EXCEEDS_CAPTURE,
+                f"a refund of {amount} exceeds the {refundable} captured "
+                "and not refunded",
+                refundable=refundable,
+            )
+    if operation is PaymentOperation.RELEASE and amount > _open_authorisation(sums):
+        raise conflict(
+            ErrorCode.INVALID_REQUEST, "a release exceeds the open authorisation"
+        )
+
+
+def _open_authorisation(sums: Mapping[str, int]) -> int:
+    """Authorised and neither captured nor released (captures without an
+    authorisation, as at a till, do not reduce it below zero)."""
+    return max(0, sums["authorise"] - sums["capture"] - sums["release"])
+
+
+def _known(
+    conn: Connection, provider: str, reference: str, operation: PaymentOperation
+) -> bool:
+    return (
+        conn.scalar(
+            select(payment_transactions.c.id).where(
+                payment_transactions.c.provider == provider,
+                payment_transactions.c.reference == reference,
+                payment_transactions.c.operation == operation.value,
+            )
+        )
+        is not None
+    )
+
+
+def _captured_by_provider(conn: Connection, order_id: uuid.UUID) -> dict[str, int]:
+    rows = conn.execute(
+        select(
+            payment_transactions.c.provider,
+            payment_transactions.c.operation,
+            func.sum(payment_transactions.c.amount_minor),
+        )
+        .where(
+            payment_transactions.c.order_id == order_id,
+            payment_transactions.c.outcome == APPROVED,
+            payment_transactions.c.operation.in_(["capture", "refund"]),
+        )
+        .group_by(payment_transactions.c.provider, payment_transactions.c.operation)
+    ).all()
+    net: dict[str, int] = {}
+    for provider, operation, amount in rows:
+        sign = 1 if operation == "capture" else -1
+        net[provider] = net.get(provider, 0) + sign * int(amount)
+    return net
+
+
+def _last_provider(
+    conn: Connection, order_id: uuid.UUID, operation: PaymentOperation
+) -> str | None:
+    return conn.scalar(
+        select(payment_transactions.c.provider)
+        .where(
+            payment_transactions.c.order_id == order_id,
+            payment_transactions.c.operation == operation.value,
+            payment_transactions.c.outcome == APPROVED,
+        )
+        .order_by(payment_transactions.c.id.desc())
+        .limit(1)
+    )

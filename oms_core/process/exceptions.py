@@ -1,0 +1,168 @@
+"""Exceptions to the plan: cancel a whole order or some lines, and returns.
+
+Cancelling releases exactly the stock still held for the cancelled units
+(what has left a location cannot be cancelled, only returned) and settles
+the money: what was taken beyond the value still owed is refunded and
+authorisations no longer needed are released. A return puts the units back
+on hand at the store they were handed in at, anywhere in the network.
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from collections.abc import Mapping
+from datetime import datetime
+
+from sqlalchemy import Connection, select, update
+
+from oms_core.api_models import ErrorCode, LineQuantity
+from oms_core.db.process_schema import fulfilment_lines
+from oms_core.db.schema import locations
+from oms_core.errors import conflict, invalid
+from oms_core.events import record_event
+from oms_core.payments import ledger
+from oms_core.payments.providers import PaymentProvider
+from oms_core.process import engine, stock_moves
+
+logger = logging.getLogger(__name__)
+
+
+def cancel(
+    conn: Connection,
+    order_id: uuid.UUID,
+    lines: list[LineQuantity] | None,
+    providers: Mapping[str, PaymentProvider],
+    now: datetime,
+) -> None:
+    """Cancel the order (``lines`` None) or some units of some lines."""
+    running = engine.load_running(conn, order_id, lock=True)
+    if running.definition.states[running.state].final:
+        raise conflict(
+            ErrorCode.NOTHING_TO_CANCEL, f"the order is already {running.state}"
+        )
+    released = cancel_held(conn, order_id, lines, providers, now)
+    if released == 0:
+        raise conflict(
+            ErrorCode.NOTHING_TO_CANCEL, "nothing is held; return the goods instead"
+        )
+    if ledger.owed_value(conn, order_id) == 0:
+        engine.fire(conn, order_id, "cancel", now=now)
+
+
+def cancel_held(
+    conn: Connection,
+    order_id: uuid.UUID,
+    lines: list[LineQuantity] | None,
+    providers: Mapping[str, PaymentProvider],
+    now: datetime,
+) -> int:
+    """Release the held units asked for (all if None); returns how many."""
+    rows = conn.execute(
+        select(fulfilment_lines)
+        .where(fulfilment_lines.c.order_id == order_id)
+        .order_by(fulfilment_lines.c.seq.desc())
+    ).all()
+    wanted = _wanted(rows, lines)
+
+    released = 0
+    for row in rows:
+        held = row.quantity - row.short - row.cancelled - row.fulfilled
+        take = min(held, wanted.get(row.line_no, 0))
+        if take <= 0:
+            continue
+        wanted[row.line_no] -= take
+        stock_moves.release(conn, order_id, row.sku, row.source_location_id, take)
+        conn.execute(
+            update(fulfilment_lines)
+            .where(
+                fulfilment_lines.c.order_id == order_id,
+                fulfilment_lines.c.seq == row.seq,
+            )
+            .values(cancelled=row.cancelled + take)
+        )
+        released += take
+    if lines is not None and any(wanted.values()):
+        raise conflict(
+            ErrorCode.NOTHING_TO_CANCEL,
+            "some units have left their location or were cancelled; "
+            "return them instead",
+            lines={str(k): v for k, v in wanted.items() if v},
+        )
+
+    record_event(
+        conn,
+        "order.lines_cancelled",
+        {"units": released, "whole": lines is None},
+        order_id,
+        now=now,
+    )
+    ledger.settle(conn, order_id, providers, now)
+    return released
+
+
+def return_lines(
+    conn: Connection,
+    order_id: uuid.UUID,
+    location_id: str,
+    lines: list[LineQuantity],
+    providers: Mapping[str, PaymentProvider],
+    now: datetime,
+) -> None:
+    """Take back collected or delivered units at ``location_id`` and refund."""
+    engine.load_running(conn, order_id, lock=True)
+    if conn.scalar(select(locations.c.id).where(locations.c.id == location_id)) is None:
+        raise invalid(
+            ErrorCode.UNKNOWN_LOCATION, f"no location with id {location_id!r}"
+        )
+    rows = conn.execute(
+        select(fulfilment_lines)
+        .where(fulfilment_lines.c.order_id == order_id)
+        .order_by(fulfilment_lines.c.seq)
+    ).all()
+    wanted = _wanted(rows, lines)
+
+    for row in rows:
+        out = row.fulfilled - row.returned
+        take = min(out, wanted.get(row.line_no, 0))
+        if take <= 0:
+            continue
+        wanted[row.line_no] -= take
+        stock_moves.receive_return(conn, order_id, row.sku, location_id, take, now)
+        conn.execute(
+            update(fulfilment_lines)
+            .where(
+                fulfilment_lines.c.order_id == order_id,
+                fulfilment_lines.c.seq == row.seq,
+            )
+            .values(returned=row.returned + take)
+        )
+    if any(wanted.values()):
+        raise conflict(
+            ErrorCode.NOTHING_TO_RETURN,
+            "only collected or delivered units can be returned",
+            lines={str(k): v for k, v in wanted.items() if v},
+        )
+
+    record_event(
+        conn,
+        "order.returned",
+        {"location_id": location_id, "units": sum(x.quantity for x in lines)},
+        order_id,
+        now=now,
+    )
+    ledger.settle(conn, order_id, providers, now)
+
+
+def _wanted(rows: list, lines: list[LineQuantity] | None) -> dict[int, int]:
+    known = {row.line_no for row in rows}
+    if lines is None:
+        return {line_no: 10**9 for line_no in known}
+    wanted: dict[int, int] = {}
+    for line in lines:
+        if line.line_no not in known:
+            raise invalid(
+                ErrorCode.INVALID_REQUEST, f"the order has no line {line.line_no}"
+            )
+        wanted[line.line_no] = wanted.get(line.line_no, 0) + line.quantity
+    return wanted
