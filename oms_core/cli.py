@@ -3,6 +3,7 @@
 openaisle-oms seed [--database-url URL] [--data-dir DIR] [--if-missing] [--force]
 openaisle-oms serve [--config FILE] [--database-url URL] [--workers N] ...
 openaisle-oms token issue --store ID --role till|kiosk | revoke ID | list
+openaisle-oms location | rules | backtest | holds ...  (see oms_core.inventory_cli)
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import logging
 import sys
 from collections.abc import Sequence
 
-from oms_core import datasets, seed
+from oms_core import datasets, inventory_cli, seed
 from oms_core.app import default_database_url
 from oms_core.db.engine import make_engine
 from oms_core.service_cli import add_service_commands, run_service_command
@@ -38,8 +39,15 @@ def _parser() -> argparse.ArgumentParser:
         "--if-missing", action="store_true", help="do nothing if already seeded"
     )
     mode.add_argument("--force", action="store_true", help="replace an existing seed")
+    seed_cmd.add_argument(
+        "--network",
+        choices=seed.NETWORKS,
+        default=seed.NETWORK_UK,
+        help="uk: the UK stores (default); world: 25,597 locations, for benchmarks",
+    )
 
     add_service_commands(commands)
+    inventory_cli.add_inventory_commands(commands)
     return parser
 
 
@@ -56,7 +64,7 @@ def _seed(args: argparse.Namespace) -> int:
             return 0
 
     try:
-        seed.seed_database(url, args.data_dir, force=args.force)
+        seed.seed_database(url, args.data_dir, force=args.force, network=args.network)
     except seed.AlreadySeededError:
         logger.error("the database is already seeded; pass --force to replace it")
         return 1
@@ -76,6 +84,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     if args.command == "seed":
         return _seed(args)
+    if args.command in inventory_cli.COMMANDS:
+        return inventory_cli.run_inventory_command(args)
     return run_service_command(args)
 
 

@@ -266,6 +266,18 @@ def _collect(
         )
         return
 
+    if (
+        rules.respect_capacity
+        and store.capacity_left is not None
+        and store.capacity_left <= 0
+    ):
+        result.refused[line.index] = Refusal(
+            ErrorCode.LOCATION_CANNOT_FULFIL,
+            f"{store.name} has reached its daily order capacity",
+            store.id,
+        )
+        return
+
     here = left[store.id].get(line.sku, 0)
     if store.kind not in network.STOCKLESS_KINDS and here >= line.quantity:
         left[store.id][line.sku] = here - line.quantity
