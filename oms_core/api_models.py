@@ -96,6 +96,7 @@ class ErrorCode(enum.StrEnum):
     NOTHING_TO_RETURN = "nothing_to_return"
     REFUND_EXCEEDS_CAPTURE = "refund_exceeds_capture"
     PAYMENT_PLAN_INVALID = "payment_plan_invalid"
+    PROVIDER_UNAVAILABLE = "provider_unavailable"
     INTERNAL = "internal"
 
 

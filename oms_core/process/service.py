@@ -19,10 +19,10 @@ from oms_core import orders
 from oms_core.api_models import ErrorCode, OrderEvent, OrderTracking
 from oms_core.db.engine import WRITE
 from oms_core.db.process_schema import order_customers, order_processes
-from oms_core.errors import not_found
+from oms_core.errors import EngineError, not_found
 from oms_core.events import read_events
 from oms_core.payments import ledger
-from oms_core.payments.providers import PaymentProvider
+from oms_core.payments.providers import PaymentProvider, ProviderTimeout
 from oms_core.process import engine as process
 from oms_core.process.engine import phone_digits
 
@@ -40,9 +40,21 @@ def writing(engine: Engine) -> Iterator[Connection]:
 
 
 def in_write(engine: Engine, action: Callable[[Connection, datetime], T]) -> T:
-    """Run ``action(conn, now)`` in one write transaction."""
-    with writing(engine) as conn:
-        return action(conn, datetime.now(UTC))
+    """Run ``action(conn, now)`` in one write transaction.
+
+    A payment provider that does not answer rolls everything back and is
+    refused as 503: the caller may try again, nothing has changed.
+    """
+    try:
+        with writing(engine) as conn:
+            return action(conn, datetime.now(UTC))
+    except ProviderTimeout as exc:
+        logger.info("a payment provider did not answer; the action was undone")
+        raise EngineError(
+            503,
+            ErrorCode.PROVIDER_UNAVAILABLE,
+            "the payment provider did not answer; nothing was changed, try again",
+        ) from exc
 
 
 def tracking(conn: Connection, order_id: uuid.UUID) -> OrderTracking:

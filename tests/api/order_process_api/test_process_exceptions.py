@@ -158,3 +158,20 @@ async def test_a_task_claimed_by_one_associate_is_refused_to_another(
     assert first.status_code == 200
     assert second.status_code == 409 and second.json()["code"] == "task_unavailable"
     assert finish.status_code == 409
+
+
+async def test_a_cancellation_whose_refund_times_out_changes_nothing(
+    client, engine_app, scripted
+):
+    order = await _paid_order(client, engine_app, 2)
+    atp_before = atp_at(engine_app, HEART, STORE)
+    scripted._script.append("timeout")
+
+    answer = await client.post(f"/v1/orders/{order['id']}/cancel", json={})
+
+    assert answer.status_code == 503
+    assert answer.json()["code"] == "provider_unavailable"
+    assert atp_at(engine_app, HEART, STORE) == atp_before
+    assert await state_of(client, order["id"]) == "picking"
+    retry = await client.post(f"/v1/orders/{order['id']}/cancel", json={})
+    assert retry.status_code == 200
