@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -36,13 +36,12 @@ from oms_core.api_models import (
     Capability,
     ErrorCode,
     LocationKind,
-    LocationState,
     RankingKey,
     SourcingMethod,
     SourcingRules,
     TraceDecision,
 )
-from oms_core.opening_hours import WeeklyHours
+from oms_core.sourcing_model import LineNeed, Node, Note, Pick, Plan, Refusal
 
 logger = logging.getLogger(__name__)
 
@@ -80,85 +79,17 @@ def rank_for_delivery(
 # -- the rule-driven planner ------------------------------------------------
 
 
-@dataclass(slots=True)
-class Node:
-    """A candidate location with its ATP per SKU and what it may do."""
-
-    id: str
-    name: str
-    kind: LocationKind
-    point: geo.Point
-    state: LocationState = LocationState.OPEN
-    capabilities: frozenset[Capability] = network.DEFAULT_CAPABILITIES[
-        LocationKind.STORE
-    ]
-    timezone: str = "Europe/London"
-    hours: WeeklyHours | None = None
-    capacity_left: int | None = None
-    atp: dict[str, int] = field(default_factory=dict)
-
-
-@dataclass(frozen=True, slots=True)
-class LineNeed:
-    """One line to source: deliver to ``destination`` or collect at a store."""
-
-    index: int
-    sku: str
-    quantity: int
-    destination: geo.Point | None = None
-    collect_at: str | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Pick:
-    """Units of a line from one location."""
-
-    location_id: str
-    quantity: int
-    method: SourcingMethod
-    earliest_date: date | None
-    distance_km: float | None
-
-
-@dataclass(frozen=True, slots=True)
-class Note:
-    """One trace entry (see :class:`~oms_core.api_models.TraceEntry`)."""
-
-    line: int | None
-    location_id: str
-    decision: TraceDecision
-    reason: str
-    distance_km: float | None = None
-    atp: int | None = None
-
-
-@dataclass(frozen=True, slots=True)
-class Refusal:
-    """Why a line cannot be sourced, with the API error code it maps to."""
-
-    code: ErrorCode
-    reason: str
-    location_id: str | None = None
-
-
-@dataclass
-class Plan:
-    """The answer: picks per line, refusals per line, the trace."""
-
-    picks: dict[int, list[Pick]] = field(default_factory=dict)
-    refused: dict[int, Refusal] = field(default_factory=dict)
-    trace: list[Note] = field(default_factory=list)
-
-    @property
-    def shipments(self) -> int:
-        """Distinct (location, method) pairs: one parcel or transfer each."""
-        return len(
-            {(p.location_id, p.method) for picks in self.picks.values() for p in picks}
-        )
-
-    def locations(self) -> set[str]:
-        """Every location the plan takes units from."""
-        return {p.location_id for picks in self.picks.values() for p in picks}
+__all__ = [
+    "Candidate",
+    "LineNeed",
+    "Node",
+    "Note",
+    "Pick",
+    "Plan",
+    "Refusal",
+    "plan",
+    "rank_for_delivery",
+]
 
 
 def plan(
