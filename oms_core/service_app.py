@@ -35,6 +35,8 @@ def create_service_app(settings: ServiceSettings) -> FastAPI:
     """The served engine on ``settings``."""
     app = create_app(settings.database_url)
     app.include_router(health.router)
+    # TODO: the event publisher does not read kafka_bootstrap and
+    # webhook_secrets from here yet; until it does they are only validated.
     app.state.settings = settings
 
     # Innermost (after the app's own size limit): the token and its scope.

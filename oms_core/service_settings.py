@@ -81,7 +81,8 @@ class ServiceSettings(BaseModel):
         default=None,
         pattern=r"^[A-Za-z0-9.-]+:[0-9]{1,5}(,[A-Za-z0-9.-]+:[0-9]{1,5})*$",
     )
-    max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=16 * 1024 * 1024)
+    # The API's own guard refuses past 256 KiB; this can only be stricter.
+    max_body_bytes: int = Field(default=256 * 1024, ge=1024, le=256 * 1024)
     rate_limit_per_minute: int = Field(default=600, ge=1, le=1_000_000)
     rate_limit_burst: int = Field(default=60, ge=1, le=100_000)
     log_format: Literal["json", "text"] = "json"
