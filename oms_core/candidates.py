@@ -114,6 +114,7 @@ def load_nodes(
             ids.update(
                 h.row.id for h in nearest_holders(connection, sku, point, per_sku)
             )
+        ids.update(_fulfilment_centres(connection, skus))
     if not ids:
         return {}
 
@@ -140,6 +141,29 @@ def load_nodes(
         ):
             node.capacity_left -= row.orders
     return nodes
+
+
+def _fulfilment_centres(connection: Connection, skus: Collection[str]) -> set[str]:
+    """Every non-store location holding the SKUs: few, and always worth asking.
+
+    Reading nearest-first alone could leave a cheaper centre out of reach
+    of a cost-first rule set in a dense network of stores.
+    """
+    if not skus:
+        return set()
+    return set(
+        connection.scalars(
+            select(stock.c.location_id)
+            .join(locations, locations.c.id == stock.c.location_id)
+            .where(
+                locations.c.kind != LocationKind.STORE.value,
+                locations.c.state != LocationState.CLOSED.value,
+                stock.c.sku.in_(list(skus)),
+                ATP > 0,
+            )
+            .distinct()
+        )
+    )
 
 
 def _node(row: Row) -> Node:
