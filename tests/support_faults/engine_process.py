@@ -75,8 +75,6 @@ class EngineProcess:
             HOST,
             "--port",
             str(self.port),
-            "--auth",
-            "none",
         ]
         log = self.log_path.open("ab")
         try:
