@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 
-.PHONY: run seed test lint format bench clean-data
+.PHONY: run seed test lint format bench clean-data soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,11 @@ format: $(VENV)
 
 test: lint
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest $(PYTEST_ARGS)
+
+# The crash and network-fault proofs, ten times longer than in `make test`.
+soak: $(VENV)
+	OPENAISLE_CRASH_KILLS=1000 OPENAISLE_FAULT_ORDERS=400 QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q tests/proofs_crash tests/proofs_faults
 
 bench: $(VENV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
