@@ -64,7 +64,9 @@ def _in_turn(baskets: list, count: int) -> Iterator[list[tuple[str, int]]]:
         yield baskets[index % len(baskets)]
 
 
-def queue_day(device_db: Path, oms_database: Path, orders: int) -> None:
+def queue_day(
+    device_db: Path, oms_database: Path, orders: int, home: str = HOME_STORE
+) -> None:
     """Fill and submit ``orders`` real baskets in a new device database.
 
     The day is built in memory-backed storage when there is some (its
@@ -77,12 +79,12 @@ def queue_day(device_db: Path, oms_database: Path, orders: int) -> None:
     scratch = Path("/dev/shm") if Path("/dev/shm").is_dir() else device_db.parent
     with tempfile.TemporaryDirectory(dir=scratch) as folder:
         building = Path(folder) / "day.sqlite3"
-        _fill(DeviceStore(building), products, orders)
+        _fill(DeviceStore(building), products, orders, home)
         with sqlite3.connect(building) as source, sqlite3.connect(device_db) as copy:
             source.backup(copy)
 
 
-def _fill(store, products: dict, orders: int) -> None:
+def _fill(store, products: dict, orders: int, home: str) -> None:
     import uuid
 
     try:
@@ -91,12 +93,12 @@ def _fill(store, products: dict, orders: int) -> None:
                 name, price, currency = products[sku]
                 store.add_item(sku, name, price, currency, quantity)
             payload = {
-                "selling_location_id": HOME_STORE,
+                "selling_location_id": home,
                 "lines": [
                     {
                         "sku": line.sku,
                         "quantity": line.quantity,
-                        "fulfilment": {"method": "collect", "location_id": HOME_STORE},
+                        "fulfilment": {"method": "collect", "location_id": home},
                     }
                     for line in store.current_basket().lines
                 ],
@@ -106,7 +108,7 @@ def _fill(store, products: dict, orders: int) -> None:
         store.close()
 
 
-async def _direct(device_db: Path, oms_database: Path) -> tuple[float, int]:
+async def _direct(device_db: Path, oms_database: Path) -> tuple[float, int, int]:
     from offline_store import AsyncDeviceStore
     from oms_client import OmsClient, OmsConflict, OmsRejected
     from oms_client.models import OrderRequest
@@ -120,20 +122,22 @@ async def _direct(device_db: Path, oms_database: Path) -> tuple[float, int]:
     app = create_app(f"sqlite:///{oms_database}")
     client = OmsClient.in_process(app)
     try:
+        accepted = 0
         started = time.perf_counter()
         for order_id, request in requests:
             try:
                 await client.create_order(order_id, request)
             except (OmsConflict, OmsRejected):
-                pass
+                continue
+            accepted += 1
         seconds = time.perf_counter() - started
     finally:
         await client.aclose()
         app.state.engine.dispose()
-    return seconds, len(requests)
+    return seconds, len(requests), accepted
 
 
-async def _drain(device_db: Path, oms_database: Path) -> tuple[float, int]:
+async def _drain(device_db: Path, oms_database: Path) -> tuple[float, int, int]:
     from offline_store import AsyncDeviceStore, SyncWorker
     from oms_client import OmsClient
     from oms_core.app import create_app
@@ -147,11 +151,13 @@ async def _drain(device_db: Path, oms_database: Path) -> tuple[float, int]:
         started = time.perf_counter()
         handled = await worker.run_pass()
         seconds = time.perf_counter() - started
+        summary = await store.outbox_summary()
     finally:
         await client.aclose()
         app.state.engine.dispose()
         await store.aclose()
-    return seconds, handled
+    accepted = sum(n for state, n in summary.items() if str(state) == "accepted")
+    return seconds, handled, accepted
 
 
 def run_once(queued: Path, oms_database: Path, workdir: Path) -> dict:
@@ -162,8 +168,13 @@ def run_once(queued: Path, oms_database: Path, workdir: Path) -> dict:
         engine = workdir / f"{name}-oms.sqlite3"
         shutil.copyfile(queued, device)
         shutil.copyfile(oms_database, engine)
-        seconds, count = asyncio.run(step(device, engine))
-        results[name] = {"seconds": seconds, "orders": count, "rate": count / seconds}
+        seconds, count, accepted = asyncio.run(step(device, engine))
+        results[name] = {
+            "seconds": seconds,
+            "orders": count,
+            "accepted": accepted,
+            "rate": count / seconds,
+        }
     return results
 
 
@@ -174,6 +185,7 @@ def main() -> int:
     parser.add_argument(
         "--queue", type=Path, help="a device database already queued (reused)"
     )
+    parser.add_argument("--home-store", default=HOME_STORE)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -181,7 +193,7 @@ def main() -> int:
         workdir = Path(folder)
         queued = args.queue or workdir / "queued.sqlite3"
         if not queued.exists():
-            queue_day(queued, args.oms_database, args.orders)
+            queue_day(queued, args.oms_database, args.orders, args.home_store)
         emit_result(run_once(queued, args.oms_database, workdir))
     return 0
 

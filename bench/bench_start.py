@@ -85,6 +85,8 @@ def measure(command: list[str], env: dict, marker: str) -> dict:
         memory = tree_memory_mib(process.pid)
     finally:
         _stop(process)
+        reader.join(10)
+        process.stdout.close()
     return {"seconds": ready_at[0] - started, **memory}
 
 
