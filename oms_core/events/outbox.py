@@ -17,6 +17,7 @@ from typing import Any
 from sqlalchemy import Connection, func, select
 
 from oms_core.db.process_schema import events
+from oms_core.db.schema import orders
 
 logger = logging.getLogger(__name__)
 
@@ -45,15 +46,20 @@ def record_event(
 ) -> int:
     """Write an event in the current transaction and return its id.
 
-    The order's next number is taken inside the same transaction; callers
-    changing an order hold its process row, so two writers of one order
-    never race for a number (the unique key would refuse the second).
+    The order's next number is taken inside the same transaction, after
+    locking the order's row, so two writers of one order never race for a
+    number (the unique key would refuse the second).
     """
     if not kind or len(kind) > MAX_KIND_LENGTH:
         raise ValueError(f"event kind must be 1-{MAX_KIND_LENGTH} characters")
 
     seq = None
     if order_id is not None:
+        # Writers of one order queue on its row (PostgreSQL; SQLite has one
+        # writer anyway), so the next number is never taken twice.
+        conn.execute(
+            select(orders.c.id).where(orders.c.id == order_id).with_for_update()
+        )
         last = conn.scalar(
             select(func.max(events.c.order_seq)).where(events.c.order_id == order_id)
         )
