@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
 
-.PHONY: run seed test lint format bench clean-data soak
+.PHONY: run seed test lint format bench clean-data dist test-dist soak
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ soak: $(VENV)
 
 bench: $(VENV)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m bench
+
+# The packaged one-folder app in build/dist/openaisle (a few minutes).
+dist: $(VENV)
+	$(BIN)/python build/release.py $(DIST_ARGS)
+
+# Installs the built app under an awkward path and sells with it off screen.
+test-dist: dist
+	OPENAISLE_DIST_DIR=$(CURDIR)/build/dist/openaisle QT_QPA_PLATFORM=offscreen \
+		$(BIN)/python -m pytest -q tests/e2e/packaging_e2e
 
 clean-data:
 	rm -rf build/work build/dist

@@ -12,6 +12,7 @@ import gzip
 import io
 import logging
 import os
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,6 +23,7 @@ from zoneinfo import ZoneInfo
 logger = logging.getLogger(__name__)
 
 DATA_DIR_ENV = "OPENAISLE_DATA_DIR"
+BUNDLED_DATA_DIR = "openaisle_data"
 WEEK_FILE = "catalog/online_retail_2010-12-01_to_2010-12-07.csv"
 YEAR_FILE = "catalog/online_retail_2010-12-01_to_2011-12-09.csv.gz"
 STORES_FILE = "stores/tesco_uk_stores.csv"
@@ -85,6 +87,9 @@ def data_dir(explicit: str | os.PathLike[str] | None = None) -> Path:
         candidate = Path(explicit)
     elif os.environ.get(DATA_DIR_ENV):
         candidate = Path(os.environ[DATA_DIR_ENV])
+    elif getattr(sys, "frozen", False):
+        # A packaged app carries the seed data in its own folder.
+        candidate = Path(getattr(sys, "_MEIPASS", "")) / BUNDLED_DATA_DIR
     else:
         candidate = repo_root().parent / "shared" / "data"
 
