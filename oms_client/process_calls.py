@@ -35,6 +35,7 @@ from oms_core.api_models import (
     RefundRequest,
     ReturnRequest,
     StoreTask,
+    SwitchProcessRequest,
 )
 
 logger = logging.getLogger(__name__)
@@ -97,6 +98,15 @@ class ProcessCalls:
         if len(response.content) > MAX_PICTURE_BYTES:
             raise ValueError("the process picture is larger than allowed")
         return response.content
+
+    async def switch_process(self, order_id: uuid.UUID, process: str) -> ProcessView:
+        """Run the order on another process (``curbside``) before release."""
+        order_id = _uuid(order_id, "an order id")
+        body = SwitchProcessRequest(process=process)
+        response = await self._send_once(
+            "PUT", f"/v1/orders/{order_id}/process", json=body.model_dump(mode="json")
+        )
+        return parse_model(response, ProcessView, "process switch")
 
     async def send_process_event(self, order_id: uuid.UUID, event: str) -> ProcessView:
         """An outside event for the order (``arrived``, ``delivered``, ...)."""

@@ -515,6 +515,12 @@ class ProcessEventRequest(ApiModel):
     event: EventName
 
 
+class SwitchProcessRequest(ApiModel):
+    """Run an order on another process before it is released (``curbside``)."""
+
+    process: EventName
+
+
 class ProcessView(ApiModel):
     """Where an order is in its process."""
 

@@ -151,7 +151,8 @@ def choose_process(conn: Connection, lines: list, collection: str | None) -> str
 
     TODO: one process per order; an order mixing collected and delivered
     lines runs the collection process for all of them. Curbside is chosen
-    only when asked for by name, as the order request has no field for it.
+    by :func:`switch_process` after placement, as the order request has no
+    field for it.
     """
     kinds = dict(
         conn.execute(
@@ -203,6 +204,57 @@ def fire(conn: Connection, order_id: uuid.UUID, event: str, *, now: datetime) ->
             allowed=allowed_events(running.definition, running.state),
         )
     return _move(conn, running, event, target, now, depth=0)
+
+
+def switch_process(
+    conn: Connection,
+    order_id: uuid.UUID,
+    name: str,
+    *,
+    now: datetime,
+    registry: Registry | None = None,
+) -> ProcessView:
+    """Run the order on another process (curbside, say) before it is released.
+
+    Allowed only while the order is still in its first state, so no task or
+    stock move has happened under the old process.
+    """
+    registry = registry or default_registry()
+    running = load_running(conn, order_id, lock=True)
+    if running.state != running.definition.start:
+        raise conflict(
+            ErrorCode.INVALID_TRANSITION,
+            f"the process can only change before release; it is {running.state!r}",
+        )
+    try:
+        definition = registry.latest(name)
+    except KeyError as exc:
+        raise not_found(ErrorCode.NOT_FOUND, f"no process {name!r}") from exc
+    registry.ensure_stored(conn, definition)
+
+    _close_state(conn, order_id, running.state, now)
+    conn.execute(
+        update(order_processes)
+        .where(order_processes.c.order_id == order_id)
+        .values(
+            process_name=definition.name,
+            process_version=definition.version,
+            state=definition.start,
+            updated_at=now,
+        )
+    )
+    record_event(
+        conn,
+        "order.process_changed",
+        {"from": running.definition.name, "to": definition.name},
+        order_id,
+        now=now,
+    )
+    moved = Running(
+        order_id, definition, definition.start, running.collection_location_id
+    )
+    _enter(conn, moved, definition.start, now, depth=0)
+    return view(conn, order_id)
 
 
 def allowed_events(definition: Definition, state: str) -> list[str]:

@@ -17,6 +17,7 @@ from oms_core.api_models import (
     ProcessEventRequest,
     ProcessView,
     ReturnRequest,
+    SwitchProcessRequest,
 )
 from oms_core.deps import DbEngine, ReadConnection
 from oms_core.errors import invalid
@@ -72,6 +73,19 @@ def send_event(
         return process.view(conn, order_id)
 
     return service.in_write(engine, act)
+
+
+@router.put(
+    "/v1/orders/{order_id}/process", response_model=ProcessView, responses=ERRORS
+)
+def switch_process(
+    engine: DbEngine, order_id: OrderId, body: SwitchProcessRequest
+) -> ProcessView:
+    """Run the order on another process (e.g. ``curbside``) before release."""
+    return service.in_write(
+        engine,
+        lambda conn, now: process.switch_process(conn, order_id, body.process, now=now),
+    )
 
 
 @router.post(

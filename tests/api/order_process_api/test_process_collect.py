@@ -75,3 +75,34 @@ async def test_an_uncollected_order_is_reminded_then_cancelled(client, engine_ap
 
     assert await state_of(client, order["id"]) == "cancelled"
     assert atp_at(engine_app, HEART, STORE) == atp_before
+
+
+async def test_a_curbside_order_waits_for_the_car_then_is_carried_out(
+    client, engine_app
+):
+    order = await place(client, collect(HEART, STORE, 1))
+    switched = await client.put(
+        f"/v1/orders/{order['id']}/process", json={"process": "curbside"}
+    )
+    assert switched.status_code == 200, switched.text
+    turn(engine_app)
+    for _ in range(2):  # pick, pack
+        [task] = [
+            t for t in await tasks_at(client, STORE) if t["order_id"] == order["id"]
+        ]
+        await do_task(client, task)
+    assert await state_of(client, order["id"]) == "waiting_for_customer"
+
+    arrived = await client.post(
+        f"/v1/orders/{order['id']}/process/events", json={"event": "arrived"}
+    )
+    [carry] = [t for t in await tasks_at(client, STORE) if t["order_id"] == order["id"]]
+    await do_task(client, carry)
+    turn(engine_app)
+
+    assert arrived.json()["state"] == "carrying_out"
+    assert await state_of(client, order["id"]) == "completed"
+    late = await client.put(
+        f"/v1/orders/{order['id']}/process", json={"process": "collect_here"}
+    )
+    assert late.status_code == 409
