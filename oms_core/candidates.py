@@ -62,37 +62,66 @@ def nearest_holders(
 
     Ties are broken by location id. ``columns`` adds selected columns.
     """
+    found = nearest_holders_of(
+        connection, [sku], point, limit, states=states, columns=columns
+    )
+    return found[sku]
+
+
+def nearest_holders_of(
+    connection: Connection,
+    skus: Collection[str],
+    point: geo.Point,
+    limit: int,
+    *,
+    states: Collection[LocationState] = (LocationState.OPEN, LocationState.DARK),
+    columns: Iterable = (),
+) -> dict[str, list[Holder]]:
+    """For each SKU, its ``limit`` nearest holders.
+
+    One query per box size, asking only for the SKUs whose nearest holders
+    are not all inside the circle of the previous box.
+    """
     wanted = [s.value for s in states]
-    found: list[Holder] = []
+    found: dict[str, list[Holder]] = {}
+    pending = sorted(set(skus))
     for radius in RADII_KM:
+        if not pending:
+            break
         south, north, west, east = _box(point, radius)
         statement = (
             select(
                 locations.c.id,
                 locations.c.lat,
                 locations.c.lon,
+                stock.c.sku,
                 ATP.label("atp"),
                 *columns,
             )
             .join(stock, stock.c.location_id == locations.c.id)
             .where(
-                stock.c.sku == sku,
+                stock.c.sku.in_(pending),
                 ATP > 0,
                 locations.c.state.in_(wanted),
                 locations.c.lat.between(south, north),
                 locations.c.lon.between(west, east),
             )
         )
-        rows = connection.execute(statement).all()
-        found = [
-            Holder(geo.haversine_km(point, geo.Point(row.lat, row.lon)), row)
-            for row in rows
+        batch: dict[str, list[Holder]] = {sku: [] for sku in pending}
+        for row in connection.execute(statement):
+            distance = geo.haversine_km(point, geo.Point(row.lat, row.lon))
+            batch[row.sku].append(Holder(distance, row))
+        found.update(batch)
+        last = radius == RADII_KM[-1]
+        pending = [
+            sku
+            for sku, holders in batch.items()
+            if not last and sum(1 for h in holders if h.distance_km <= radius) < limit
         ]
-        within = sum(1 for holder in found if holder.distance_km <= radius)
-        if within >= limit:
-            break
-    found.sort(key=lambda holder: (holder.distance_km, holder.row.id))
-    return found[:limit]
+    for holders in found.values():
+        holders.sort(key=lambda holder: (holder.distance_km, holder.row.id))
+        del holders[limit:]
+    return found
 
 
 def load_nodes(
@@ -110,10 +139,8 @@ def load_nodes(
     """
     ids = set(also)
     if point is not None:
-        for sku in skus:
-            ids.update(
-                h.row.id for h in nearest_holders(connection, sku, point, per_sku)
-            )
+        nearest = nearest_holders_of(connection, skus, point, per_sku)
+        ids.update(h.row.id for holders in nearest.values() for h in holders)
         ids.update(_fulfilment_centres(connection, skus))
     if not ids:
         return {}
