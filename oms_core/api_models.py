@@ -235,10 +235,32 @@ class CustomerDetails(ApiModel):
     )
 
 
+class ShownPromise(ApiModel):
+    """The promise a device showed for a line, from its stock snapshot.
+
+    Sent with orders taken while the engine was out of reach. Advisory:
+    the engine sources the line itself; the promise says what the customer
+    was told, so a line the engine can no longer keep can be followed up.
+    """
+
+    location_id: LocationId
+    earliest_date: date | None = None
+    atp_seen: int = Field(ge=0, le=10**9)
+    as_of: datetime
+
+    @field_validator("as_of")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.utcoffset() is None:
+            raise ValueError("as_of must carry a time zone")
+        return value
+
+
 class OrderLineRequest(ApiModel):
     sku: Sku
     quantity: int = Field(ge=1, le=MAX_LINE_QUANTITY)
     fulfilment: Fulfilment
+    promise: ShownPromise | None = None
 
 
 class OrderRequest(ApiModel):

@@ -4,7 +4,8 @@ Given a till that fetched the catalogue and stock of the network while the
 engine answered, when the engine becomes unreachable, the till still reads
 every product and every location's stock from its snapshot, each with the
 time it was fetched, and queues orders for delivery from anywhere in the
-network; when the engine is back, each queued order reaches it once.
+network, each line with the promise it showed; when the engine is back,
+each queued order reaches it once.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import httpx
 
 from offline_store import AsyncDeviceStore, DeviceStore, OutboxState, SyncWorker
 from oms_client import OmsClient, OmsUnreachable
+from oms_client.models import ShownPromise
 from pos_app.order_sync import engine_sender
 from tests.proofs_faults.drain import drain
 from tests.support_faults.engine_process import EngineProcess
@@ -73,8 +75,15 @@ async def test_the_till_sells_the_network_offline_and_syncs_once(
                 await device.add_item(
                     sku, product["name"], price["amount"], price["currency"]
                 )
+                shown = next(level for level in levels if level["atp"] > 0)
+                payload = delivery_payload([(sku, 1)])
+                payload["lines"][0]["promise"] = ShownPromise(
+                    location_id=shown["location_id"],
+                    atp_seen=shown["atp"],
+                    as_of=as_of,
+                ).model_dump(mode="json")
                 order_id = uuid.uuid4()
-                await device.submit_basket(order_id, delivery_payload([(sku, 1)]))
+                await device.submit_basket(order_id, payload)
                 queued.add(order_id)
             worker = SyncWorker(
                 device, engine_sender(client), base_delay=0.01, max_delay=0.05
