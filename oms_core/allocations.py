@@ -31,6 +31,10 @@ from oms_core.sourcing import Pick
 
 logger = logging.getLogger(__name__)
 
+# TODO: the order process moves stock with oms_core.process.stock_moves,
+# which does not update this ledger yet; both should go through ship() and
+# release_unshipped() so a later lift-and-shift sees what really shipped.
+
 
 @dataclass(frozen=True, slots=True)
 class OpenAllocation:

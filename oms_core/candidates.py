@@ -26,6 +26,9 @@ from oms_core.sourcing import Node
 
 logger = logging.getLogger(__name__)
 
+# TODO: over the 25,597-location world network sourcing and near-me miss
+# their latency targets; a spatial index (PostGIS or a geohash column) and
+# one round trip per order would replace these widening boxes.
 RADII_KM = (15.0, 60.0, 250.0, 1_000.0, 4_000.0, 20_100.0)
 _KM_PER_DEGREE = 111.32
 

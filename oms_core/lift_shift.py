@@ -64,6 +64,8 @@ def set_state(
     logger.info("location state changed from %s to %s", previous, change.state)
 
     resourced = unsourced = 0
+    # TODO: a store going dark keeps the collections already placed there
+    # (the customer chose it); they need a person to call the customer.
     if not network.can_fulfil(change.state):
         for share in allocations.open_allocations(
             connection, location_id=location_id, not_handed=True
