@@ -16,6 +16,7 @@ import os
 import platform
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from bench.common import Summary, percentile, run_module
+from bench.common import ROOT, Summary, percentile, qt_env, run_module
 
 FIGURES = ("seed", "start", "bridge", "outbox", "detect")
 # The first measured seed (commit of the benchmark, see docs/performance.md):
@@ -275,10 +276,34 @@ def machine() -> str:
     )
 
 
-def other_modules() -> list[str]:
-    """Benchmarks of other areas present in ``bench/`` (run on their own)."""
-    names = ("bench_orders_pg", "bench_nearby", "bench_sourcing")
-    return [name for name in names if importlib.util.find_spec(f"bench.{name}")]
+PG_MODULES = ("bench_orders_pg", "bench_nearby", "bench_sourcing")
+
+
+def pg_figures(pg_url: str) -> str:
+    """The engine's PostgreSQL figures (their own modules), as they print them.
+
+    Each module measures its own reference (pgbench or a primary-key read)
+    on the same server in the same run and prints its ratio and target.
+    """
+    sections = []
+    for name in PG_MODULES:
+        if importlib.util.find_spec(f"bench.{name}") is None:
+            continue
+        _note(f"running bench.{name} on PostgreSQL")
+        completed = subprocess.run(
+            [sys.executable, "-m", f"bench.{name}", "--pg-url", pg_url],
+            cwd=ROOT,
+            env=qt_env(),
+            capture_output=True,
+            text=True,
+            timeout=1800,
+            check=False,
+        )
+        text = completed.stdout.strip() or completed.stderr.strip()[-2000:]
+        sections.append(
+            f"bench.{name}:\n" + "\n".join(f"    {line}" for line in text.splitlines())
+        )
+    return "\n\n".join(sections)
 
 
 def main() -> int:
@@ -287,6 +312,11 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(FIGURES))
     parser.add_argument("--orders", type=int, default=2000)
     parser.add_argument("--calls", type=int, default=200)
+    parser.add_argument(
+        "--pg-url",
+        default=os.environ.get("OPENAISLE_BENCH_PG_URL"),
+        help="a loopback PostgreSQL server for the engine's own figures",
+    )
     parser.add_argument(
         "--quick",
         action="store_true",
@@ -322,9 +352,12 @@ def main() -> int:
     print(render(rows))
     print()
     print(f"Machine: {machine()}.")
-    others = other_modules()
-    if others:
-        print("Also in bench/: " + ", ".join(f"python -m bench.{n}" for n in others))
+    if args.pg_url:
+        print()
+        print("PostgreSQL figures (each against its own reference, same run):")
+        print(pg_figures(args.pg_url))
+    else:
+        print("PostgreSQL figures: pass --pg-url (see docs/performance.md).")
     return 0
 
 
