@@ -8,17 +8,28 @@ approval may be recorded before the order itself leaves the device's outbox.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, select
 
 from oms_core.api_models import Approval, ApprovalRequest, Money, StaffRole
+from oms_core.db.engine import WRITE
 from oms_core.db.store_ops_schema import order_approvals
 from oms_core.staff import require_role, sign_in
 
 logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    """One write transaction (taken at once on SQLite, so it cannot deadlock)."""
+    with engine.connect().execution_options(**WRITE) as connection:
+        with connection.begin():
+            yield connection
 
 
 def record_approval(
@@ -44,7 +55,7 @@ def record_approval(
         approved_by=supervisor.staff_number,
         approved_at=now or datetime.now(UTC),
     )
-    with engine.begin() as connection:
+    with _write(engine) as connection:
         connection.execute(
             insert(order_approvals).values(
                 id=approval.id,

@@ -5,18 +5,30 @@ Personal data: stored in the customer rows only, never logged (ids are).
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import re
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, select
 
 from oms_core.api_models import Address, Customer, CustomerRequest, ErrorCode
+from oms_core.db.engine import WRITE
 from oms_core.db.store_ops_schema import customer_addresses, customers
 from oms_core.errors import not_found
 
 logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    """One write transaction (taken at once on SQLite, so it cannot deadlock)."""
+    with engine.connect().execution_options(**WRITE) as connection:
+        with connection.begin():
+            yield connection
+
 
 MAX_FOUND = 20
 _POSTCODE = re.compile(r"^[A-Z]{1,2}[0-9][A-Z0-9]? ?[0-9][A-Z]{2}$")
@@ -30,7 +42,7 @@ def create_customer(
     if details["email"]:
         details["email"] = details["email"].casefold()
     customer = Customer(id=uuid.uuid4(), created_at=now or datetime.now(UTC), **details)
-    with engine.begin() as connection:
+    with _write(engine) as connection:
         connection.execute(
             insert(customers).values(
                 id=customer.id,

@@ -8,10 +8,12 @@ racing for the same code cannot both win.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import secrets
 import uuid
+from collections.abc import Iterator
 from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, select, update
@@ -24,11 +26,21 @@ from oms_core.api_models import (
     ParkRequest,
     RecallRequest,
 )
+from oms_core.db.engine import WRITE
 from oms_core.db.schema import locations
 from oms_core.db.store_ops_schema import parked_baskets
 from oms_core.errors import conflict, not_found
 
 logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    """One write transaction (taken at once on SQLite, so it cannot deadlock)."""
+    with engine.connect().execution_options(**WRITE) as connection:
+        with connection.begin():
+            yield connection
+
 
 # No 0/O or 1/I: a code read aloud or typed from a screen stays unambiguous.
 CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -51,7 +63,7 @@ def park(
     for _ in range(_CODE_TRIES):
         basket_id, code = uuid.uuid4(), new_code()
         try:
-            with engine.begin() as connection:
+            with _write(engine) as connection:
                 _require_location(connection, request.location_id)
                 connection.execute(
                     insert(parked_baskets).values(
@@ -105,7 +117,7 @@ def recall(
         parked_baskets.c.location_id == request.location_id,
         parked_baskets.c.code == request.code,
     )
-    with engine.begin() as connection:
+    with _write(engine) as connection:
         taken = connection.execute(
             update(parked_baskets)
             .where(*where, parked_baskets.c.recalled_at.is_(None))

@@ -9,20 +9,32 @@ known one and answers the same words.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import logging
 import secrets
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, Engine, func, insert, select, update
 
 from oms_core.api_models import ErrorCode, StaffMember, StaffRole
+from oms_core.db.engine import WRITE
 from oms_core.db.store_ops_schema import staff
 from oms_core.errors import EngineError
 
 logger = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _write(engine: Engine) -> Iterator[Connection]:
+    """One write transaction (taken at once on SQLite, so it cannot deadlock)."""
+    with engine.connect().execution_options(**WRITE) as connection:
+        with connection.begin():
+            yield connection
+
 
 MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
@@ -110,7 +122,7 @@ def sign_in(
     Raises :class:`EngineError` 401 ``sign_in_failed`` or 423 ``staff_locked``.
     """
     now = now or datetime.now(UTC)
-    with engine.begin() as connection:
+    with _write(engine) as connection:
         row = connection.execute(
             select(staff).where(staff.c.staff_number == staff_number)
         ).first()

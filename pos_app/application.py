@@ -8,6 +8,7 @@ import logging
 import sys
 
 from PySide6.QtCore import QCoreApplication, Qt
+from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import QApplication
 
 from pos_app.storefront.scheme import register_storefront_scheme
@@ -21,6 +22,10 @@ def run_application(args: argparse.Namespace) -> int:
 
     # Both must happen before the QApplication exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
+    # Crisp at 125 % or 150 %: scale by the screen's exact factor.
+    QGuiApplication.setHighDpiScaleFactorRoundingPolicy(
+        Qt.HighDpiScaleFactorRoundingPolicy.PassThrough
+    )
     register_storefront_scheme()
 
     app = QApplication.instance() or QApplication(sys.argv[:1])

@@ -28,6 +28,11 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser.add_argument("--store", help="the device's store id, e.g. store-1554")
     parser.add_argument("--start-url", help="the page to open first")
     parser.add_argument(
+        "--mode",
+        choices=["till", "tablet", "kiosk", "phone"],
+        help="how this device sells (default: the saved setting, else till)",
+    )
+    parser.add_argument(
         "--oms-database-url",
         help="database of the bundled engine (default: SQLite in the user data dir)",
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 
 from PySide6.QtCore import Qt, QUrl, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeySequence
+from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
     QFrame,
@@ -15,16 +15,21 @@ from PySide6.QtWidgets import (
     QMessageBox,
     QPushButton,
     QSplitter,
+    QStackedWidget,
     QStatusBar,
     QToolBar,
     QVBoxLayout,
 )
 
 from pos_app.background import BackgroundTasks
+from pos_app.kiosk import RecoveryScreen
+from pos_app.modes import MODE_PROFILES, ModeProfile
+from pos_app.receipt import order_reference
 from pos_app.session import SessionError, TillSession
 from pos_app.stock_lookup import StockSnapshot
 from pos_app.widgets.basket_panel import BasketPanel
 from pos_app.widgets.checkout_panel import CheckoutPanel
+from pos_app.widgets.customer_panel import CustomerPanel
 from pos_app.widgets.stock_panel import StockPanel
 
 logger = logging.getLogger(__name__)
@@ -36,10 +41,24 @@ class MainWindow(QMainWindow):
     Signals:
         closed(): the window was closed; the app shuts down.
         outbox_requested(): the associate opened the outbox.
+        sign_in_requested(): someone wants to sign in (or change person).
+        park_requested(): put the basket aside for any device of the store.
+        recall_requested(): take a parked basket back.
+        approval_requested(): ask a supervisor for an override or discount.
+        receipt_requested(str): ``print`` or ``pdf`` for the last order.
+        finished_requested(): the kiosk customer is done; wipe everything.
+        hand_over_requested(): the kiosk customer asks for a colleague.
     """
 
     closed = Signal()
     outbox_requested = Signal()
+    sign_in_requested = Signal()
+    park_requested = Signal()
+    recall_requested = Signal()
+    approval_requested = Signal()
+    receipt_requested = Signal(str)
+    finished_requested = Signal()
+    hand_over_requested = Signal()
 
     def __init__(
         self,
@@ -47,19 +66,32 @@ class MainWindow(QMainWindow):
         view: QWebEngineView,
         tasks: BackgroundTasks,
         start_url: QUrl,
+        mode: ModeProfile | None = None,
     ) -> None:
         super().__init__()
-        self.setWindowTitle(f"OpenAisle · {session.home.name}")
+        self.mode = mode or MODE_PROFILES["till"]
+        self.setWindowTitle(f"OpenAisle · {self.mode.title} · {session.home.name}")
+        self.setProperty("touch", self.mode.touch)
         self.resize(1366, 860)
         self._session = session
         self._tasks = tasks
         self._start_url = start_url
+        self.allow_close = not self.mode.kiosk
         self.view = view
+        self.view.setAccessibleName("The shop's website")
+        if self.mode.kiosk:
+            self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
         self.stock_panel = StockPanel()
         self.basket_panel = BasketPanel()
         self.checkout_panel = CheckoutPanel(session.home.id, session.home.name)
+        self.customer_panel = CustomerPanel() if self.mode.phone else None
+        self.recovery_screen = RecoveryScreen()
+        self.page_stack = QStackedWidget()
+        self.page_stack.addWidget(self.view)
+        self.page_stack.addWidget(self.recovery_screen)
         self._build_toolbar()
+        self._build_mode_actions()
         self._build_body()
         self._build_status_bar()
         self._connect()
@@ -92,25 +124,111 @@ class MainWindow(QMainWindow):
         store = QLabel(f"  {self._session.home.name}  ")
         store.setObjectName("storeName")
         bar.addWidget(store)
+        self.staff_label = QLabel()
+        self.staff_label.setObjectName("staffName")
+        self.staff_label.setAccessibleName("Signed-in person")
+        bar.addWidget(self.staff_label)
         self.addToolBar(bar)
+        self._bar = bar
 
         focus_search = QAction("Search", self)
         focus_search.setShortcut(QKeySequence("Ctrl+K"))
         focus_search.triggered.connect(self.search.setFocus)
         self.addAction(focus_search)
 
+    def _build_mode_actions(self) -> None:
+        """The actions this mode offers, each with a key and a name."""
+        bar = QToolBar("Actions")
+        bar.setObjectName("actions")
+        bar.setMovable(False)
+        mode = self.mode
+        entries = []
+        if mode.kiosk:
+            entries += [
+                ("Ask a colleague", "handOver", "F6", self.hand_over_requested),
+                ("Finished", "finished", "F12", self.finished_requested),
+            ]
+        else:
+            entries.append(("Sign in", "signIn", "F2", self.sign_in_requested))
+            if mode.park:
+                entries += [
+                    ("Park basket", "park", "F6", self.park_requested),
+                    ("Recall basket", "recall", "F7", self.recall_requested),
+                ]
+            if mode.overrides:
+                entries.append(("Approval…", "approval", "F9", self.approval_requested))
+            if mode.receipts:
+                entries += [
+                    ("Print receipt", "printReceipt", "F8", None),
+                    ("Receipt as PDF", "pdfReceipt", "Shift+F8", None),
+                ]
+        self.mode_actions: dict[str, QAction] = {}
+        for label, name, keys, signal in entries:
+            action = QAction(label, self)
+            action.setObjectName(name)
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(f"{label} ({keys})")
+            if signal is not None:
+                action.triggered.connect(signal)
+            bar.addAction(action)
+            bar.widgetForAction(action).setAccessibleName(label)
+            self.mode_actions[name] = action
+        if "printReceipt" in self.mode_actions:
+            self.mode_actions["printReceipt"].triggered.connect(
+                lambda: self.receipt_requested.emit("print")
+            )
+            self.mode_actions["pdfReceipt"].triggered.connect(
+                lambda: self.receipt_requested.emit("pdf")
+            )
+            self.set_receipt_ready(False)
+        self.addToolBarBreak()
+        self.addToolBar(bar)
+
+    def set_receipt_ready(self, ready: bool) -> None:
+        """Receipts can be printed once an order was placed here."""
+        for name in ("printReceipt", "pdfReceipt"):
+            if name in self.mode_actions:
+                self.mode_actions[name].setEnabled(ready)
+
+    def show_staff(self, member) -> None:
+        """Name who is signed in, with their role."""
+        self.staff_label.setText(
+            f"  {member.name} · {member.role}  " if member else "  Not signed in  "
+        )
+
+    def show_confirmation(self, order_id) -> None:
+        """The order number to quote, big, until the next basket starts."""
+        self.confirmation.setText(
+            f"Order {order_reference(order_id)} placed — quote this number"
+        )
+        self.confirmation.setVisible(True)
+
+    def show_recovery(self, shown: bool) -> None:
+        """Swap the page for the restarting screen, or back."""
+        self.page_stack.setCurrentWidget(self.recovery_screen if shown else self.view)
+
     def _build_body(self) -> None:
         side = QFrame()
         side.setObjectName("sidePanel")
         side.setMinimumWidth(380)
         layout = QVBoxLayout(side)
+        if self.customer_panel is not None:
+            layout.addWidget(self.customer_panel, 4)
+            layout.addWidget(_rule())
         layout.addWidget(self.stock_panel, 5)
         layout.addWidget(_rule())
         layout.addWidget(self.basket_panel, 6)
+        self.confirmation = QLabel()
+        self.confirmation.setObjectName("confirmation")
+        self.confirmation.setAccessibleName("Order confirmation")
+        self.confirmation.setWordWrap(True)
+        self.confirmation.setVisible(False)
+        layout.addWidget(self.confirmation)
         layout.addWidget(self.checkout_panel)
 
         splitter = QSplitter()
-        splitter.addWidget(self.view)
+        self._splitter = splitter
+        splitter.addWidget(self.page_stack)
         splitter.addWidget(side)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
@@ -120,6 +238,7 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         status = QStatusBar()
+        status.setVisible(not self.mode.kiosk)
         self.online_label = QLabel()
         self.online_label.setObjectName("onlineState")
         self.online_label.setAccessibleName("Connection to the order engine")
@@ -132,6 +251,7 @@ class MainWindow(QMainWindow):
         self.setStatusBar(status)
         self.show_online(True)
         self.show_outbox({})
+        self.show_staff(None)
 
     def _connect(self) -> None:
         session = self._session
@@ -147,6 +267,10 @@ class MainWindow(QMainWindow):
         self.basket_panel.removal_requested.connect(self._on_basket_removal_requested)
         self.checkout_panel.submit_requested.connect(self._on_checkout_submit_requested)
         self._tasks.failed.connect(self._on_task_failed)
+        session.staff_changed.connect(self.show_staff)
+        session.basket_changed.connect(
+            lambda basket: basket.lines and self.confirmation.setVisible(False)
+        )
 
     # -- state shown ---------------------------------------------------------
 
@@ -217,13 +341,20 @@ class MainWindow(QMainWindow):
         self._tasks.spawn(self._submit(fulfilment), "Submitting the order")
 
     async def _submit(self, fulfilment) -> None:
+        if self.mode.phone and self._session.customer is None:
+            self.notify("Find or add the customer first: the order needs them.")
+            return
         try:
             order_id = await self._session.submit(fulfilment)
         except SessionError as exc:
             self.notify(str(exc))
             return
         self.checkout_panel.reset()
-        self.notify(f"Order {str(order_id)[:8]} placed — sending to the order engine")
+        self.show_confirmation(order_id)
+        self.set_receipt_ready(self.mode.receipts)
+        self.notify(
+            f"Order {order_reference(order_id)} placed — sending to the order engine"
+        )
 
     def _on_task_failed(self, what: str, message: str) -> None:
         # Non-modal: a nested event loop would stall the asyncio loop under it.
@@ -237,8 +368,21 @@ class MainWindow(QMainWindow):
         box.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         box.open()
 
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        """On a touch screen turned upright, the panels go under the page."""
+        super().resizeEvent(event)
+        if self.mode.touch:
+            upright = event.size().height() > event.size().width()
+            self._splitter.setOrientation(
+                Qt.Orientation.Vertical if upright else Qt.Orientation.Horizontal
+            )
+
     def closeEvent(self, event: QCloseEvent) -> None:
-        """Closing the window ends the app."""
+        """Closing the window ends the app (a kiosk ignores a customer's try)."""
+        if not self.allow_close:
+            logger.info("Kiosk: a close request was ignored")
+            event.ignore()
+            return
         super().closeEvent(event)
         self.closed.emit()
 

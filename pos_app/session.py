@@ -18,11 +18,23 @@ from PySide6.QtCore import QObject, Signal
 from offline_store import AsyncDeviceStore, Basket
 from oms_client import OmsClient, OmsError, OmsNotFound, OmsUnreachable
 from oms_client.models import (
+    Approval,
+    ApprovalKind,
+    ApprovalRequest,
+    Customer,
+    CustomerDetails,
     Fulfilment,
     Location,
+    Money,
     OrderLineRequest,
     OrderRequest,
+    ParkedBasket,
+    ParkedLine,
+    ParkRequest,
     Product,
+    RecallRequest,
+    StaffMember,
+    StaffRole,
 )
 from pos_app.stock_lookup import StockLookup, StockSnapshot
 
@@ -43,6 +55,9 @@ class TillSession(QObject):
             or ``None``.
         online_changed(bool): whether the engine answered the last call.
         order_queued(str): an order id written to the outbox.
+        staff_changed(object): the signed-in :class:`StaffMember` or ``None``.
+        customer_changed(object): the order's :class:`Customer` or ``None``.
+        approvals_changed(object): the list of approvals on the open basket.
     """
 
     basket_changed = Signal(object)
@@ -50,6 +65,9 @@ class TillSession(QObject):
     product_in_view = Signal(object)
     online_changed = Signal(bool)
     order_queued = Signal(str)
+    staff_changed = Signal(object)
+    customer_changed = Signal(object)
+    approvals_changed = Signal(object)
 
     def __init__(
         self,
@@ -64,6 +82,13 @@ class TillSession(QObject):
         self.home = home
         self._stock = StockLookup(client, store, home)
         self._online: bool | None = None
+        self.staff: StaffMember | None = None
+        self.customer: Customer | None = None
+        self.approvals: list[Approval] = []
+        # The next order's id, made now so approvals can be recorded on it
+        # before it is submitted.
+        self.next_order_id = uuid.uuid4()
+        self.last_order: tuple[uuid.UUID, Basket, Fulfilment] | None = None
 
     # -- connectivity ------------------------------------------------------
 
@@ -158,6 +183,104 @@ class TillSession(QObject):
         self.stock_changed.emit(snapshot)
         return snapshot
 
+    # -- staff, approvals ----------------------------------------------------
+
+    async def sign_in(self, staff_number: str, pin: str) -> StaffMember:
+        """Sign a person in; the engine checks the PIN and counts failures."""
+        member = await self._client.sign_in(staff_number, pin)
+        self.staff = member
+        self.staff_changed.emit(member)
+        return member
+
+    def sign_out(self) -> None:
+        """Nobody is signed in any more."""
+        self.staff = None
+        self.staff_changed.emit(None)
+
+    def staff_number(self, fallback: str = "0000") -> str:
+        """The signed-in person's number (``fallback`` when nobody is)."""
+        return self.staff.staff_number if self.staff else fallback
+
+    async def approve(
+        self,
+        kind: ApprovalKind,
+        amount: int,
+        reason: str,
+        supervisor_number: str,
+        supervisor_pin: str,
+        sku: str | None = None,
+    ) -> Approval:
+        """Ask a supervisor on the spot; the approval goes on the next order."""
+        if self.staff is None or self.staff.role == StaffRole.KIOSK:
+            raise SessionError("Sign in as an associate to ask for an approval.")
+        basket = await self._store.current_basket()
+        request = ApprovalRequest(
+            kind=kind,
+            sku=sku,
+            amount=Money(amount=amount, currency=basket.currency or "GBP"),
+            reason=reason,
+            requested_by=self.staff.staff_number,
+            supervisor_number=supervisor_number,
+            supervisor_pin=supervisor_pin,
+        )
+        approval = await self._client.record_approval(self.next_order_id, request)
+        self.approvals.append(approval)
+        self.approvals_changed.emit(list(self.approvals))
+        return approval
+
+    # -- parked baskets and hand-overs -----------------------------------------
+
+    async def park(self, parked_by: str, label: str | None = None) -> ParkedBasket:
+        """Put the basket aside at the store and empty it here."""
+        basket = await self._store.current_basket()
+        if not basket.lines:
+            raise SessionError("The basket is empty.")
+        parked = await self._client.park_basket(
+            ParkRequest(
+                location_id=self.home.id,
+                lines=[
+                    ParkedLine(sku=x.sku, quantity=x.quantity) for x in basket.lines
+                ],
+                parked_by=parked_by,
+                label=label,
+            )
+        )
+        await self.clear()
+        logger.info("Basket parked as %s", parked.id)
+        return parked
+
+    async def recall(self, code: str) -> ParkedBasket:
+        """Take a parked basket (or a kiosk's hand-over) into this basket."""
+        parked = await self._client.recall_basket(
+            RecallRequest(
+                location_id=self.home.id, code=code, recalled_by=self.staff_number()
+            )
+        )
+        for line in parked.lines:
+            await self.add_to_basket(line.sku, line.quantity)
+        return parked
+
+    async def parked_here(self) -> list[ParkedBasket]:
+        """The store's baskets waiting to be recalled."""
+        return await self._client.list_parked_baskets(self.home.id)
+
+    # -- customer ----------------------------------------------------------
+
+    def set_customer(self, customer: Customer | None) -> None:
+        """The customer the next order is for (``None``: nobody named)."""
+        self.customer = customer
+        self.customer_changed.emit(customer)
+
+    async def clear(self) -> Basket:
+        """Forget the basket, the customer and the approvals (a new customer)."""
+        basket = await self._store.clear_basket()
+        self.approvals = []
+        self.next_order_id = uuid.uuid4()
+        self.set_customer(None)
+        self.approvals_changed.emit([])
+        self.basket_changed.emit(basket)
+        return basket
+
     # -- submit ------------------------------------------------------------
 
     async def submit(self, fulfilment: Fulfilment) -> uuid.UUID:
@@ -170,7 +293,14 @@ class TillSession(QObject):
         if not basket.lines:
             raise SessionError("The basket is empty.")
 
-        order_id = uuid.uuid4()
+        order_id = self.next_order_id
+        customer = None
+        if self.customer is not None:
+            customer = CustomerDetails(
+                name=self.customer.name,
+                email=self.customer.email,
+                phone=self.customer.phone,
+            )
         request = OrderRequest(
             selling_location_id=self.home.id,
             lines=[
@@ -179,11 +309,16 @@ class TillSession(QObject):
                 )
                 for line in basket.lines
             ],
+            customer=customer,
             placed_at=datetime.now(UTC),
         )
         await self._store.submit_basket(order_id, request.model_dump(mode="json"))
         logger.info("Order %s queued with %d lines", order_id, len(basket.lines))
 
+        self.last_order = (order_id, basket, fulfilment)
+        self.next_order_id = uuid.uuid4()
+        self.approvals = []
+        self.approvals_changed.emit([])
         self.order_queued.emit(str(order_id))
         self.basket_changed.emit(await self._store.current_basket())
         return order_id

@@ -25,6 +25,8 @@ logger = logging.getLogger(__name__)
 DEFAULT_STORE_ID = "store-1554"  # a very large store in Leeds
 DEFAULT_START_URL = "aisle://shop/"
 DEFAULT_ALLOWED_ORIGINS = ("aisle://shop",)
+MODES = ("till", "tablet", "kiosk", "phone")
+Mode = Literal["till", "tablet", "kiosk", "phone"]
 
 
 class SettingsError(ValueError):
@@ -40,7 +42,11 @@ class AppSettings(BaseModel):
     store_id: str = Field(
         default=DEFAULT_STORE_ID, pattern=r"^[a-z0-9][a-z0-9-]{0,63}$"
     )
-    mode: Literal["till"] = "till"
+    mode: Mode = "till"
+    idle_seconds: int = Field(default=90, ge=15, le=3600)
+    printer: str | None = Field(default=None, pattern=r"^[^\x00-\x1f\x7f]{1,200}$")
+    high_contrast: bool = False
+    kiosk_staff_number: str = Field(default="9001", pattern=r"^[0-9]{4,8}$")
     oms_url: str | None = None
     start_url: str = DEFAULT_START_URL
     allowed_origins: tuple[str, ...] = DEFAULT_ALLOWED_ORIGINS

@@ -41,12 +41,62 @@ QPushButton#outboxButton[state="attention"] { color: #b3261e; font-weight: 700; 
 QLabel#onlineState[state="online"] { color: #0b6b3a; font-weight: 600; }
 QLabel#onlineState[state="offline"] { color: #b3261e; font-weight: 700; }
 QComboBox, QLineEdit, QSpinBox { font-size: 15px; padding: 6px; min-height: 28px; }
+QToolBar#actions { background: #e9ecf3; border: 0; padding: 4px; spacing: 6px; }
+QToolBar#actions QToolButton { font-size: 15px; padding: 6px 12px; border-radius: 6px;
+    border: 1px solid #c4c9d4; background: white; color: #1f2a44; }
+QToolBar#actions QToolButton:focus { border: 2px solid #2f6fed; }
+QToolBar#actions QToolButton:disabled { color: #9aa1b1; }
+QLabel#staffName { color: #ffffff; font-weight: 600; }
+QLabel#confirmation { font-size: 18px; font-weight: 700; color: #0b6b3a;
+    background: #e6f4ec; border-radius: 8px; padding: 10px; }
+QLabel#handOverCode { font-size: 56px; font-weight: 800; letter-spacing: 6px;
+    color: #1f2a44; }
+QLabel#recoveryTitle { font-size: 28px; font-weight: 700; color: #1f2a44; }
+QPushButton#padKey { font-size: 22px; font-weight: 600; }
+"""
+
+# Touch screens: every target at least 44 px, nothing that needs a hover.
+_TOUCH = """
+QPushButton, QToolButton, QComboBox, QLineEdit, QSpinBox, QDoubleSpinBox {
+    min-height: 44px; min-width: 44px; font-size: 17px; }
+QToolBar#actions QToolButton, QToolBar#navigation QToolButton {
+    min-height: 44px; min-width: 56px; font-size: 17px; }
+QTableWidget { font-size: 16px; }
+QTableWidget QToolButton, QTableWidget QSpinBox { min-height: 40px; }
+QScrollBar:vertical { width: 22px; }
+"""
+
+# High contrast: black on white, thick focus rings, no colour-only cues.
+_HIGH_CONTRAST = """
+QMainWindow, QDialog, QFrame#sidePanel, QWidget { background: #ffffff; color: #000000; }
+QToolBar#navigation, QToolBar#actions { background: #000000; }
+QToolBar#navigation QToolButton, QToolBar#actions QToolButton, QLabel#storeName,
+QLabel#staffName { color: #ffffff; background: #000000; border: 2px solid #ffffff; }
+QLabel#panelTitle, QLabel#productName, QLabel#basketTotal, QLabel#productPrice,
+QLabel#hint, QLabel#stockHere { color: #000000; }
+QLabel#error, QLabel#stockHere[level="none"] { color: #000000; background: #ffff00;
+    font-weight: 800; }
+QPushButton, QComboBox, QLineEdit, QSpinBox { border: 2px solid #000000;
+    color: #000000; background: #ffffff; }
+QPushButton#primary, QPushButton#submit { background: #000000; color: #ffffff;
+    border: 2px solid #000000; }
+*:focus { border: 4px solid #0000ff; }
+QLabel#confirmation { background: #000000; color: #ffffff; }
 """
 
 
-def apply_theme(app: QApplication) -> None:
+def style_sheet(*, high_contrast: bool = False, touch: bool = False) -> str:
+    """The style sheet for the chosen contrast and input."""
+    return (
+        _STYLE + (_TOUCH if touch else "") + (_HIGH_CONTRAST if high_contrast else "")
+    )
+
+
+def apply_theme(
+    app: QApplication, *, high_contrast: bool = False, touch: bool = False
+) -> None:
     """Apply the till's style sheet and base font."""
     font = QFont(app.font())
-    font.setPointSize(max(font.pointSize(), 11))
+    font.setPointSize(max(font.pointSize(), 13 if touch else 11))
     app.setFont(font)
-    app.setStyleSheet(_STYLE)
+    app.setStyleSheet(style_sheet(high_contrast=high_contrast, touch=touch))

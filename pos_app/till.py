@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 
+import shiboken6
 from PySide6.QtCore import QObject, QUrl
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -13,7 +14,14 @@ from bridge.detection import detect_product
 from bridge.install import PageBridge
 from pos_app.background import BackgroundTasks
 from pos_app.bridge_host import SessionBridgeHost, basket_view
+from pos_app.kiosk_page import (
+    KioskPage,
+    check_no_remote_debugging,
+    new_customer_profile,
+)
 from pos_app.main_window import MainWindow
+from pos_app.mode_wiring import ModeWiring
+from pos_app.modes import mode_profile
 from pos_app.services import Services
 from pos_app.session import TillSession
 from pos_app.shop_catalogue import EngineCatalogue
@@ -38,27 +46,65 @@ class Till(QObject):
         self.tasks = tasks
         self.session = TillSession(services.store, services.client, services.home)
 
+        self.mode = mode_profile(services.settings.mode)
+        self.allow = AllowList(services.settings.allowed_origins)
+        if self.mode.kiosk:
+            check_no_remote_debugging()
+            # A kiosk owns its profiles: a fresh one for every customer.
+            profile = new_customer_profile()
         self._profile = profile
-        self._storefront = install_storefront(
-            profile, EngineCatalogue(services.client, services.store)
-        )
         self.view = QWebEngineView()
-        self.page = ShopPage(profile, self.view)
-        self.view.setPage(self.page)
-        self.bridge = PageBridge(
-            self.page,
-            SessionBridgeHost(self.session, tasks),
-            AllowList(services.settings.allowed_origins),
-        )
+        self._build_page(profile)
 
-        start_url = QUrl(services.settings.start_url)
-        self.window = MainWindow(self.session, self.view, tasks, start_url)
+        self.start_url = QUrl(services.settings.start_url)
+        self.window = MainWindow(
+            self.session, self.view, tasks, self.start_url, self.mode
+        )
         self.outbox = OutboxDialog(self.window)
         self._connect()
+        self.modes = ModeWiring(self)
 
         tasks.spawn(self._show_basket(), "Opening the basket")
         tasks.spawn(self._refresh_outbox(), "Reading the outbox")
-        self.view.setUrl(start_url)
+        self.view.setUrl(self.start_url)
+
+    def _build_page(self, profile: QWebEngineProfile) -> None:
+        """The page on ``profile``, with the storefront and the bridge on it."""
+        self._storefront = install_storefront(
+            profile, EngineCatalogue(self.services.client, self.services.store)
+        )
+        if self.mode.kiosk:
+            self.page = KioskPage(profile, self.allow, self.view)
+        else:
+            self.page = ShopPage(profile, self.view)
+        self.view.setPage(self.page)
+        self.bridge = PageBridge(
+            self.page, SessionBridgeHost(self.session, self.tasks), self.allow
+        )
+
+    async def new_customer_page(self) -> None:
+        """A kiosk's next customer: a new profile and page; the old ones go.
+
+        Cookies, web storage, cache and history lived in the old
+        off-the-record profile and go with it.
+        """
+        old_page, old_profile, old_storefront = (
+            self.page,
+            self._profile,
+            self._storefront,
+        )
+        old_page.triggerAction(old_page.WebAction.Stop)
+        self.bridge.close()
+        self.view.setPage(None)
+        await old_storefront.aclose()
+        old_profile.removeUrlSchemeHandler(old_storefront)
+        shiboken6.delete(old_page)  # the page must go before its profile
+        shiboken6.delete(old_profile)
+
+        self._profile = new_customer_profile()
+        self._build_page(self._profile)
+        self.page.loadFinished.connect(self._on_page_load_finished)
+        self.view.setUrl(self.start_url)
 
     def _connect(self) -> None:
         self.page.loadFinished.connect(self._on_page_load_finished)
@@ -124,6 +170,7 @@ class Till(QObject):
 
     async def shutdown(self) -> None:
         """Stop background work and release the page before its profile."""
+        self.modes.close()
         await self.tasks.shutdown()
         self.page.triggerAction(self.page.WebAction.Stop)
         await self._storefront.aclose()
@@ -132,4 +179,8 @@ class Till(QObject):
         self.view.setPage(None)
         self.page.deleteLater()
         self.outbox.close()
+        self.window.allow_close = True
         self.window.deleteLater()
+        if self.mode.kiosk:  # the kiosk's own profile goes after its page
+            shiboken6.delete(self.page)
+            shiboken6.delete(self._profile)

@@ -75,9 +75,15 @@ class BasketPanel(QWidget):
         layout.addWidget(self._total)
         self.show_basket(None)
 
+    @property
+    def lines(self) -> tuple[BasketLine, ...]:
+        """The lines now shown."""
+        return self._lines
+
     def show_basket(self, basket: Basket | None) -> None:
         """Redraw from ``basket`` (``None`` shows an empty basket)."""
         lines = basket.lines if basket else ()
+        self._lines = tuple(lines)
         self._table.setRowCount(len(lines))
         for row, line in enumerate(lines):
             self._fill_row(row, line)

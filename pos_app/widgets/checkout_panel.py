@@ -93,6 +93,12 @@ class CheckoutPanel(QWidget):
         item.setEnabled(True)
         self._method.setCurrentIndex(COLLECT_ELSEWHERE)
 
+    def fill_address(self, address: Address) -> None:
+        """Deliver to ``address`` (a phone customer's), and choose delivery."""
+        for key in ("name", "line1", "city", "postcode"):
+            self._fields[key].setText(getattr(address, key))
+        self._method.setCurrentIndex(DELIVER)
+
     def reset(self) -> None:
         """Back to the default after an order was submitted."""
         for field in self._fields.values():
