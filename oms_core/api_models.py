@@ -698,8 +698,12 @@ class Webhook(ApiModel):
     last_error: str | None = None
 
 
+# Event ids are 64-bit signed integers in every database the engine runs on.
+MAX_EVENT_CURSOR = 2**63 - 1
+
+
 class ReplayRequest(ApiModel):
-    after: int = Field(ge=0)
+    after: int = Field(ge=0, le=MAX_EVENT_CURSOR)
 
 
 # -- inventory network: states, adjustments, buffers, sourcing, holds --------

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Path, Query
 from sqlalchemy import select
 
 from oms_core.api_models import (
+    MAX_EVENT_CURSOR,
     ApiError,
     ErrorCode,
     OrderEvent,
@@ -31,7 +32,7 @@ router = APIRouter(tags=["events"])
 @router.get("/v1/events", response_model=Page[OrderEvent])
 def list_events(
     connection: ReadConnection,
-    after: Annotated[int, Query(ge=0)] = 0,
+    after: Annotated[int, Query(ge=0, le=MAX_EVENT_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[OrderEvent]:
     """Events after the cursor ``after`` (an event id), oldest first."""
