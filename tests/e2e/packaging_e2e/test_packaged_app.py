@@ -69,6 +69,7 @@ def test_the_packaged_app_sells_from_the_storefront(
     assert seen["storefront_product_links"] > 0
     assert len(seen["basket"]) == 1
     assert seen["engine_order_lines"] == seen["basket"]
+    assert {"SecretService", "KWallet"} <= set(seen["keyring_backends"])
     if os.geteuid() == 0:
         assert "Running as root" in done.stderr
         assert any("sandbox" in note for note in seen["notes"])
