@@ -29,6 +29,10 @@ def test_a_renderer_that_cannot_start_ends_the_app_with_a_clear_refusal(
         "OPENAISLE_ERROR_SCREEN_SECONDS": "1",
         "QTWEBENGINEPROCESS_PATH": "/bin/false",
         "HOME": str(tmp_path),
+        # TODO: under heavy load the app has once in a few runs ended with
+        # SIGSEGV after the refusal instead of status 3; the trace below is
+        # what to look at when it happens.
+        "PYTHONFAULTHANDLER": "1",
     }
 
     done = subprocess.run(
