@@ -19,6 +19,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from sqlalchemy import Connection, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.sql.dml import Insert
 
 from oms_core.db.process_schema import process_versions
 from oms_core.process.definition import (
@@ -92,24 +94,27 @@ class Registry:
         needs a new version number, or running orders would change under
         their feet.
         """
+        values = {
+            "name": definition.name,
+            "version": definition.version,
+            "digest": definition.digest,
+            "definition": definition.canonical_json(),
+            "loaded_at": datetime.now(UTC),
+        }
+        # Two first orders at once may both find the version missing: the
+        # insert does nothing for the second, which then reads the first's.
+        inserted = conn.execute(_insert_if_absent(conn, values)).rowcount
+        if inserted:
+            logger.info("process version stored on first use")
+            return
+
         stored = conn.execute(
             select(process_versions.c.digest).where(
                 process_versions.c.name == definition.name,
                 process_versions.c.version == definition.version,
             )
-        ).first()
-        if stored is None:
-            conn.execute(
-                process_versions.insert().values(
-                    name=definition.name,
-                    version=definition.version,
-                    digest=definition.digest,
-                    definition=definition.canonical_json(),
-                    loaded_at=datetime.now(UTC),
-                )
-            )
-            logger.info("process version stored on first use")
-        elif stored.digest != definition.digest:
+        ).scalar_one()
+        if stored != definition.digest:
             raise DefinitionError(
                 f"{definition.name} v{definition.version} changed since orders "
                 "started on it; give the changed file a new version number"
@@ -150,3 +155,14 @@ def default_registry() -> Registry:
             folder = os.environ.get(FOLDER_ENV, "").strip()
             _default = Registry(Path(folder) if folder else None)
         return _default
+
+
+def _insert_if_absent(conn: Connection, values: dict[str, object]) -> Insert:
+    """An insert of a process version that does nothing if it is stored."""
+    if conn.dialect.name == "postgresql":
+        statement = postgresql.insert(process_versions)
+    else:
+        statement = sqlite.insert(process_versions)
+    return statement.values(**values).on_conflict_do_nothing(
+        index_elements=["name", "version"]
+    )
