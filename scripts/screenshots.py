@@ -5,6 +5,9 @@ database, browses to a product, adds it to the basket from the page, looks up
 stock nearby and saves the window as a PNG::
 
     .venv/bin/python scripts/screenshots.py docs/screenshot-till.png
+    .venv/bin/python scripts/screenshots.py --mode tablet docs/screenshot-tablet.png
+
+``--mode`` photographs the tablet (portrait), kiosk or phone-order window.
 """
 
 from __future__ import annotations
@@ -21,7 +24,12 @@ from pos_app.main import prepare_qt_environment
 logger = logging.getLogger("screenshots")
 
 
-async def _photograph(target: Path, sku: str, database_url: str | None) -> None:
+SIZES = {"tablet": (834, 1194), "kiosk": (1280, 800)}
+
+
+async def _photograph(
+    target: Path, sku: str, database_url: str | None, mode: str = "till"
+) -> None:
     from PySide6.QtCore import QUrl
     from PySide6.QtWebEngineCore import QWebEngineProfile
     from PySide6.QtWidgets import QApplication
@@ -34,14 +42,14 @@ async def _photograph(target: Path, sku: str, database_url: str | None) -> None:
 
     with tempfile.TemporaryDirectory() as scratch:
         services = await open_services(
-            AppSettings(),
+            AppSettings(mode=mode),
             device_db=Path(scratch) / "device.sqlite3",
             oms_database_url=database_url,
         )
-        apply_theme(QApplication.instance())
+        apply_theme(QApplication.instance(), touch=mode in ("tablet", "kiosk"))
         profile = QWebEngineProfile()
         till = Till(services, profile, BackgroundTasks())
-        till.window.resize(1440, 900)
+        till.window.resize(*SIZES.get(mode, (1440, 900)))
         till.window.show()
         services.start_sync()
 
@@ -53,6 +61,23 @@ async def _photograph(target: Path, sku: str, database_url: str | None) -> None:
         await till.session.add_to_basket("22423", 1)
         await till.session.show_product(await till.session.find_product(sku))
         await _settle(till, 1.5)
+        if mode == "phone" and till.window.customer_panel is not None:
+            panel = till.window.customer_panel
+            for key, value in (
+                ("name", "Priya Shah"),
+                ("phone", "0113 496 0000"),
+                ("line1", "2 Park Row"),
+                ("city", "Leeds"),
+                ("postcode", "LS1 5HD"),
+            ):
+                panel.fields[key].setText(value)
+            panel.notes.setPlainText("Please call before delivery")
+        if mode == "kiosk":
+            await till.modes.hand_over_basket()
+            await _settle(till, 0.5)
+            till.modes.hand_over.grab().save(
+                str(target.with_name(target.stem + "-code.png"))
+            )
 
         till.window.grab().save(str(target))
         logger.info("Saved %s", target)
@@ -77,6 +102,9 @@ def main() -> int:
     parser.add_argument("target", type=Path)
     parser.add_argument("--sku", default="85123A")
     parser.add_argument("--oms-database-url")
+    parser.add_argument(
+        "--mode", choices=["till", "tablet", "kiosk", "phone"], default="till"
+    )
     args = parser.parse_args()
     logging.basicConfig(
         level=logging.INFO, format="%(levelname)s %(name)s: %(message)s"
@@ -93,7 +121,7 @@ def main() -> int:
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
     register_storefront_scheme()
     QApplication(sys.argv[:1]).setQuitOnLastWindowClosed(False)
-    qasync.run(_photograph(args.target, args.sku, args.oms_database_url))
+    qasync.run(_photograph(args.target, args.sku, args.oms_database_url, args.mode))
     return 0
 
 
