@@ -8,10 +8,12 @@ import json
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from offline_store import AsyncDeviceStore, SyncWorker, default_device_db_path
 from oms_client import OmsClient, OmsError
 from oms_client.models import Location
+from pos_app.engine_jobs import DEFAULT_INTERVAL, BundledJobLoop
 from pos_app.order_sync import engine_sender
 from pos_app.settings import AppSettings
 
@@ -24,13 +26,18 @@ class StartupError(RuntimeError):
 
 @dataclass
 class Services:
-    """What a running app holds: device store, engine client, sync worker."""
+    """What a running app holds: device store, engine client, sync worker.
+
+    ``jobs`` turns the bundled engine's timers and jobs; it is ``None`` when
+    the engine is remote (a served engine runs its own).
+    """
 
     settings: AppSettings
     store: AsyncDeviceStore
     client: OmsClient
     home: Location
     worker: SyncWorker
+    jobs: BundledJobLoop | None = None
     _worker_task: asyncio.Task[None] | None = field(default=None, repr=False)
 
     def start_sync(self) -> None:
@@ -40,12 +47,14 @@ class Services:
         )
 
     async def aclose(self) -> None:
-        """Stop the worker, then close the client and the store, in that order."""
+        """Stop the worker and the engine's jobs, then close client and store."""
         self.worker.stop()
         if self._worker_task is not None:
             self._worker_task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._worker_task
+        if self.jobs is not None:
+            await self.jobs.stop()
         await self.client.aclose()
         await self.store.aclose()
 
@@ -55,21 +64,39 @@ async def open_services(
     *,
     device_db: Path | None = None,
     oms_database_url: str | None = None,
+    job_interval: float = DEFAULT_INTERVAL,
 ) -> Services:
-    """Open the device store and reach the engine (bundled unless configured)."""
+    """Open the device store and reach the engine (bundled unless configured).
+
+    A bundled engine gets its job loop started here, on the running loop,
+    every ``job_interval`` seconds.
+    """
     device_db = device_db or default_device_db_path()
     store = await AsyncDeviceStore.open(device_db)
+    jobs = None
     try:
-        client = await _engine_client(settings, oms_database_url)
-        home = await _home_location(client, settings.store_id, device_db.parent)
+        client, engine_app = await _engine_client(settings, oms_database_url)
+        if engine_app is not None:
+            jobs = BundledJobLoop(engine_app, interval=job_interval)
+            jobs.start()
+        try:
+            home = await _home_location(client, settings.store_id, device_db.parent)
+        except BaseException:
+            if jobs is not None:
+                await jobs.stop()
+            await client.aclose()
+            raise
     except BaseException:
         await store.aclose()
         raise
     worker = SyncWorker(store, engine_sender(client))
-    return Services(settings, store, client, home, worker)
+    return Services(settings, store, client, home, worker, jobs)
 
 
-async def _engine_client(settings: AppSettings, database_url: str | None) -> OmsClient:
+async def _engine_client(
+    settings: AppSettings, database_url: str | None
+) -> tuple[OmsClient, Any]:
+    """The client, and the engine's ASGI app when it runs in this process."""
     if settings.oms_url:
         from oms_client.credentials import KeyringUnavailable, load_device_token
 
@@ -79,12 +106,12 @@ async def _engine_client(settings: AppSettings, database_url: str | None) -> Oms
             logger.warning("No keyring: the engine is reached without a device token")
             raise StartupError(str(exc)) from exc
         logger.info("Using the remote order engine at %s", settings.oms_url)
-        return OmsClient.remote(settings.oms_url, token=token)
+        return OmsClient.remote(settings.oms_url, token=token), None
 
     from pos_app.bundled_engine import start_bundled_engine
 
     app = await start_bundled_engine(database_url)
-    return OmsClient.in_process(app)
+    return OmsClient.in_process(app), app
 
 
 async def _home_location(client: OmsClient, store_id: str, folder: Path) -> Location:
