@@ -6,6 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 
+import shiboken6
 from pydantic import BaseModel, ValidationError
 from PySide6.QtCore import QObject, Signal, Slot
 
@@ -107,15 +108,29 @@ class BridgeObject(QObject):
             return
         except Exception:
             logger.exception("The bridge host failed a page call")
-            self.reply_ready.emit(
+            self._reply(
                 error_reply(request_id, ErrorCode.INTERNAL, "the app could not answer")
             )
             return
 
-        self.reply_ready.emit(ok_reply(request_id, result))
+        if not self._reply(ok_reply(request_id, result)):
+            return
         if not self._answered:
             self._answered = True
             logger.info(FIRST_ANSWER_MESSAGE)
+
+    def _reply(self, text: str) -> bool:
+        """Send ``text`` to the page, unless the page went while the host worked.
+
+        A kiosk wipe or a closed window deletes the page (and this object's
+        C++ half) while an answer may still be on its way; that answer has
+        nobody to go to.
+        """
+        if not shiboken6.isValid(self):
+            logger.debug("The page went before its answer was ready")
+            return False
+        self.reply_ready.emit(text)
+        return True
 
     async def _call_host(self, request: Request) -> BaseModel:
         match request:
@@ -140,4 +155,4 @@ class BridgeObject(QObject):
         self, request_id: RequestId | None, code: ErrorCode, message: str
     ) -> None:
         logger.warning("Refused a page message: %s: %s", code, message)
-        self.reply_ready.emit(error_reply(request_id, code, message))
+        self._reply(error_reply(request_id, code, message))

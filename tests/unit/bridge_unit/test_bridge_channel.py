@@ -6,6 +6,7 @@ import asyncio
 import json
 
 import pytest
+import shiboken6
 
 from bridge.channel import BridgeObject
 from bridge.messages import BasketView, BridgeRefusedError, ErrorCode, MoneyView
@@ -107,3 +108,37 @@ def test_without_a_running_loop_the_page_is_told_to_wait(qapp, host, allow_log):
     bridge.post('{"id": 1, "type": "get_basket"}')
 
     assert json.loads(replies[0])["error"]["code"] == "unavailable"
+
+
+def test_an_answer_for_a_page_that_went_meanwhile_is_dropped_quietly(qapp, host):
+    # Given a call whose host answer is still on its way.
+    gate = asyncio.Event()
+    slow_add = host.add_to_basket
+
+    async def add_when_released(sku: str, quantity: int) -> BasketView:
+        await gate.wait()
+        return await slow_add(sku, quantity)
+
+    host.add_to_basket = add_when_released
+    bridge = BridgeObject(host, lambda: True)
+
+    async def scenario() -> None:
+        bridge.post('{"id": 1, "type": "add_to_basket", "sku": "A1", "quantity": 1}')
+        await asyncio.sleep(0)
+
+        # When the page and its bridge object go (a kiosk wipe, a closed
+        # window) before the answer is ready.
+        (answer,) = [
+            task
+            for task in asyncio.all_tasks()
+            if task.get_coro().__qualname__ == "BridgeObject._answer"
+        ]
+        shiboken6.delete(bridge)
+        gate.set()
+        await asyncio.wait([answer])
+
+        # Then the answer is dropped without an error escaping.
+        assert answer.exception() is None
+
+    asyncio.run(asyncio.wait_for(scenario(), timeout=5))
+    assert host.calls == [("A1", 1)]
