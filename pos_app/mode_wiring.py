@@ -374,9 +374,6 @@ class ModeWiring(QObject):
         if self.dialog is not None:
             self.dialog.close()
         await self._till.session.clear()
-        # TODO: a bridge answer still awaiting the engine when the old page
-        # goes fails with "Signal source has been deleted"; the bridge should
-        # drop answers for a closed channel quietly.
         await self._till.new_customer_page()
         self.watch_page()
         self.wipes += 1

@@ -49,10 +49,7 @@ def test_the_kiosk_refuses_every_way_out(open_till, run):
     run(scenario())
 
 
-def test_the_idle_wipe_leaves_nothing_of_the_customer(open_till, run, allow_log):
-    # A bridge answer still on its way when the old page goes is dropped with
-    # this error (see the TODO in ModeWiring.wipe).
-    allow_log(r"Task exception was never retrieved|Signal source has been deleted")
+def test_the_idle_wipe_leaves_nothing_of_the_customer(open_till, run):
     kiosk = open_till("kiosk")
 
     async def scenario() -> None:
