@@ -8,6 +8,7 @@ from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
 from PySide6.QtWidgets import (
+    QDockWidget,
     QFrame,
     QLabel,
     QLineEdit,
@@ -19,6 +20,7 @@ from PySide6.QtWidgets import (
     QStatusBar,
     QToolBar,
     QVBoxLayout,
+    QWidget,
 )
 
 from pos_app.background import BackgroundTasks
@@ -30,7 +32,10 @@ from pos_app.stock_lookup import StockSnapshot
 from pos_app.widgets.basket_panel import BasketPanel
 from pos_app.widgets.checkout_panel import CheckoutPanel
 from pos_app.widgets.customer_panel import CustomerPanel
+from pos_app.widgets.order_finder import OrderFinder
+from pos_app.widgets.order_view import OrderView
 from pos_app.widgets.stock_panel import StockPanel
+from pos_app.widgets.tasks_panel import TasksPanel
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +53,7 @@ class MainWindow(QMainWindow):
         receipt_requested(str): ``print`` or ``pdf`` for the last order.
         finished_requested(): the kiosk customer is done; wipe everything.
         hand_over_requested(): the kiosk customer asks for a colleague.
+        tasks_shown(): the store's tasks were brought into view.
     """
 
     closed = Signal()
@@ -59,6 +65,7 @@ class MainWindow(QMainWindow):
     receipt_requested = Signal(str)
     finished_requested = Signal()
     hand_over_requested = Signal()
+    tasks_shown = Signal()
 
     def __init__(
         self,
@@ -93,6 +100,7 @@ class MainWindow(QMainWindow):
         self._build_toolbar()
         self._build_mode_actions()
         self._build_body()
+        self._build_docks()
         self._build_status_bar()
         self._connect()
 
@@ -183,6 +191,7 @@ class MainWindow(QMainWindow):
             self.set_receipt_ready(False)
         self.addToolBarBreak()
         self.addToolBar(bar)
+        self._actions_bar = bar
 
     def set_receipt_ready(self, ready: bool) -> None:
         """Receipts can be printed once an order was placed here."""
@@ -235,6 +244,79 @@ class MainWindow(QMainWindow):
         splitter.setSizes([900, 460])
         splitter.setChildrenCollapsible(False)
         self.setCentralWidget(splitter)
+
+    def _build_docks(self) -> None:
+        """The store's tasks and the order desk, beside the basket (not kiosks)."""
+        self.tasks_panel: TasksPanel | None = None
+        self.order_finder: OrderFinder | None = None
+        self.order_view: OrderView | None = None
+        if self.mode.kiosk:
+            return
+        self.tasks_panel = TasksPanel()
+        self.tasks_panel.setAccessibleName("The store's tasks")
+        self.tasks_panel.list.setAccessibleName("Tasks: pick, pack, hand over")
+        self.order_finder = OrderFinder()
+        self.order_view = OrderView()
+        self.order_view.setAccessibleName("The order")
+        orders = QWidget()
+        orders.setObjectName("orderDesk")
+        layout = QVBoxLayout(orders)
+        layout.addWidget(self.order_finder)
+        layout.addWidget(self.order_view, 1)
+
+        self.tasks_dock = self._dock("Store tasks", "tasksDock", self.tasks_panel)
+        self.orders_dock = self._dock("Orders", "ordersDock", orders)
+        self.tabifyDockWidget(self.tasks_dock, self.orders_dock)
+        self.tasks_dock.hide()
+        self.orders_dock.hide()
+
+        for label, name, keys, slot in (
+            ("Tasks", "tasks", "F3", self.show_tasks),
+            ("Orders…", "orders", "F4", self.show_orders),
+        ):
+            action = QAction(label, self)
+            action.setObjectName(name)
+            action.setShortcut(QKeySequence(keys))
+            action.setToolTip(f"{label} ({keys})")
+            action.triggered.connect(slot)
+            self._actions_bar.addAction(action)
+            self._actions_bar.widgetForAction(action).setAccessibleName(label)
+            self.mode_actions[name] = action
+
+    def _dock(self, title: str, name: str, widget: QWidget) -> QDockWidget:
+        dock = QDockWidget(title, self)
+        dock.setObjectName(name)
+        dock.setAccessibleName(title)
+        dock.setWidget(widget)
+        dock.setFeatures(
+            QDockWidget.DockWidgetFeature.DockWidgetClosable
+            | QDockWidget.DockWidgetFeature.DockWidgetMovable
+        )
+        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, dock)
+        return dock
+
+    def show_tasks(self) -> None:
+        """Bring the store's tasks into view and ask for a fresh list."""
+        if self.tasks_panel is None:
+            return
+        self.tasks_dock.show()
+        self.tasks_dock.raise_()
+        self.tasks_panel.list.setFocus()
+        self.tasks_shown.emit()
+
+    def show_orders(self) -> None:
+        """Bring the order desk into view with the focus in its search."""
+        if self.order_finder is None:
+            return
+        self.reveal_orders()
+        self.order_finder.field.setFocus()
+        self.order_finder.field.selectAll()
+
+    def reveal_orders(self) -> None:
+        """Bring the order desk into view, leaving the focus where it is."""
+        if self.order_view is not None:
+            self.orders_dock.show()
+            self.orders_dock.raise_()
 
     def _build_status_bar(self) -> None:
         status = QStatusBar()

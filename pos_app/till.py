@@ -22,6 +22,7 @@ from pos_app.kiosk_page import (
 from pos_app.main_window import MainWindow
 from pos_app.mode_wiring import ModeWiring
 from pos_app.modes import mode_profile
+from pos_app.order_desk import OrderDesk
 from pos_app.services import Services
 from pos_app.session import TillSession
 from pos_app.shop_catalogue import EngineCatalogue
@@ -63,6 +64,16 @@ class Till(QObject):
         self.outbox = OutboxDialog(self.window)
         self._connect()
         self.modes = ModeWiring(self)
+        self.orders: OrderDesk | None = None
+        if self.window.tasks_panel is not None:
+            self.orders = OrderDesk(
+                self.window,
+                self.session,
+                services.client,
+                services.store,
+                services.worker,
+                tasks,
+            )
 
         tasks.spawn(self._show_basket(), "Opening the basket")
         tasks.spawn(self._refresh_outbox(), "Reading the outbox")
@@ -171,6 +182,8 @@ class Till(QObject):
     async def shutdown(self) -> None:
         """Stop background work and release the page before its profile."""
         self.modes.close()
+        if self.orders is not None:
+            await self.orders.aclose()
         await self.tasks.shutdown()
         self.page.triggerAction(self.page.WebAction.Stop)
         await self._storefront.aclose()

@@ -172,6 +172,10 @@ class TasksController(QObject):
         panel.claim_requested.connect(self._on_panel_claim_requested)
         panel.complete_requested.connect(self._on_panel_complete_requested)
 
+    def set_staff(self, staff: str) -> None:
+        """Claim and complete as ``staff`` from now on (someone signed in)."""
+        self._staff = staff
+
     async def refresh(self) -> None:
         """Load the store's tasks into the panel."""
         try:

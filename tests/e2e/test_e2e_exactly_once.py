@@ -18,7 +18,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
 
 from oms_client import OmsClient
 from tests.e2e.answer_dropping_proxy import AnswerDroppingProxy
-from tests.e2e.conftest import STORE_ID, open_page, run_js, until
+from tests.e2e.conftest import STORE_ID, open_page, run_js, settled, until
 from tests.e2e.engine_server import EngineServer
 
 pytestmark = pytest.mark.webengine
@@ -73,6 +73,7 @@ def test_order_submitted_while_engine_down_arrives_once(
             orders = await fresh.list_orders(STORE_ID)
         assert [order.id for order in orders] == [entry.order_id]
         await until(lambda: "Online" in online.text(), what="the online state")
+        await settled(till, entry.order_id)
 
     run(scenario())
 
@@ -118,6 +119,7 @@ def test_answer_lost_after_commit_is_retried_into_the_same_order(
             after = (await direct.stock_at(SKU, STORE_ID))[0].atp
         assert [order.id for order in orders] == [entry.order_id]
         assert after == before - 2
+        await settled(till, entry.order_id)
         await proxy.stop()
 
     run(scenario())

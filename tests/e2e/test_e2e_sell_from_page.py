@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QTableWidget
 
 from oms_client import OmsClient
-from tests.e2e.conftest import STORE_ID, open_page, run_js, until
+from tests.e2e.conftest import STORE_ID, open_page, run_js, settled, until
 
 pytestmark = pytest.mark.webengine
 
@@ -70,6 +70,9 @@ def test_add_from_page_see_nearby_stock_and_submit(open_till, run, engine_app):
 
         # And the basket is empty again for the next customer.
         await until(lambda: basket_table.rowCount() == 0, what="an empty basket")
+
+        # And the order opens in the order view.
+        await settled(till, order.id)
 
     run(scenario())
 

@@ -137,6 +137,17 @@ async def _close(till: Till) -> None:
     await services.store.aclose()
 
 
+async def settled(till: Till, order_id: object) -> None:
+    """Wait until the order placed is open in the order view and the till's
+    background calls are done, so none is in flight when the scenario ends."""
+    await until(
+        lambda: till.window.order_view.order_id == str(order_id),
+        timeout=30,
+        what="the order placed in the order view",
+    )
+    await until(lambda: till.tasks.pending == 0, what="the background calls")
+
+
 async def until(
     condition: Callable[[], Any], *, timeout: float = 20, what: str = ""
 ) -> Any:

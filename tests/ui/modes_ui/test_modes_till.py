@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 
 from oms_core.staff import DEMO_STAFF
 from pos_app.receipt import order_reference, save_pdf
-from tests.ui.modes_ui.conftest import js, until
+from tests.ui.modes_ui.conftest import js, settled, until
 from tests.ui.modes_ui.keys import type_into_window
 
 pytestmark = pytest.mark.webengine
@@ -85,6 +85,7 @@ def test_sign_in_scan_into_the_page_park_and_recall_elsewhere(
         assert receipt.lines[0].fulfilment.startswith("Collect at")
         path = save_pdf(receipt, tmp_path / "receipt.pdf")
         assert path.read_bytes().startswith(b"%PDF")
+        await settled(other, other.session.last_order[0])
 
     run(scenario())
 
@@ -134,6 +135,7 @@ def test_a_supervisor_approval_is_recorded_on_the_order_placed(
         assert [(a.kind, a.amount.amount, a.approved_by) for a in approvals] == [
             ("discount", 150, SUPERVISOR.staff_number)
         ]
+        await settled(till, order_id)
 
     run(scenario())
 
