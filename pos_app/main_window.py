@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
@@ -328,6 +329,12 @@ class MainWindow(QMainWindow):
         self.outbox_button.setObjectName("outboxButton")
         self.outbox_button.setFlat(True)
         self.outbox_button.clicked.connect(self.outbox_requested)
+        self.clock_label = QLabel()
+        self.clock_label.setObjectName("clockWarning")
+        self.clock_label.setAccessibleName("Clock warning")
+        self.clock_label.setProperty("state", "attention")
+        self.clock_label.setVisible(False)
+        status.addPermanentWidget(self.clock_label)
         status.addPermanentWidget(self.online_label)
         status.addPermanentWidget(self.outbox_button)
         self.setStatusBar(status)
@@ -363,6 +370,21 @@ class MainWindow(QMainWindow):
         )
         self.online_label.setProperty("state", "online" if online else "offline")
         self.online_label.style().polish(self.online_label)
+
+    def show_clock_skew(self, skew: timedelta | None) -> None:
+        """Warn that the device clock is ``skew`` off the engine's (``None``: fine)."""
+        if skew is None:
+            self.clock_label.setVisible(False)
+            self.clock_label.setText("")
+            return
+        way = "ahead of" if skew > timedelta(0) else "behind"
+        text = (
+            f"⚠ This device's clock is {_duration(abs(skew))} {way} the order "
+            "engine's: times shown here are wrong. Set the clock."
+        )
+        self.clock_label.setText(text)
+        self.clock_label.setToolTip(text)
+        self.clock_label.setVisible(not self.mode.kiosk)
 
     def show_outbox(self, summary: dict[str, int]) -> None:
         """Show how many orders wait to be sent and how many need a person."""
@@ -467,6 +489,18 @@ class MainWindow(QMainWindow):
             return
         super().closeEvent(event)
         self.closed.emit()
+
+
+def _duration(gap: timedelta) -> str:
+    """``2 d 3 h``, ``3 h 12 min`` or ``5 min``: enough to see how far off."""
+    minutes = int(gap.total_seconds() // 60)
+    days, minutes = divmod(minutes, 24 * 60)
+    hours, minutes = divmod(minutes, 60)
+    if days:
+        return f"{days} d {hours} h"
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min"
 
 
 def _rule() -> QFrame:

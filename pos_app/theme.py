@@ -40,6 +40,7 @@ QPushButton#outboxButton { border: 0; padding: 2px 8px; }
 QPushButton#outboxButton[state="attention"] { color: #b3261e; font-weight: 700; }
 QLabel#onlineState[state="online"] { color: #0b6b3a; font-weight: 600; }
 QLabel#onlineState[state="offline"] { color: #b3261e; font-weight: 700; }
+QLabel#clockWarning { color: #b3261e; font-weight: 700; }
 QComboBox, QLineEdit, QSpinBox { font-size: 15px; padding: 6px; min-height: 28px; }
 QToolBar#actions { background: #e9ecf3; border: 0; padding: 4px; spacing: 6px; }
 QToolBar#actions QToolButton { font-size: 15px; padding: 6px 12px; border-radius: 6px;

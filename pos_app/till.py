@@ -75,6 +75,12 @@ class Till(QObject):
                 tasks,
             )
 
+        self._closed = False
+        client = services.client
+        # The skew was measured already while the app started.
+        self.window.show_clock_skew(client.clock_skew if client.clock_is_off else None)
+        client.add_clock_skew_listener(self._on_client_clock_skew)
+
         tasks.spawn(self._show_basket(), "Opening the basket")
         tasks.spawn(self._refresh_outbox(), "Reading the outbox")
         self.view.setUrl(self.start_url)
@@ -143,6 +149,12 @@ class Till(QObject):
             self.window.show_online(online)
         self.tasks.spawn(self._refresh_outbox(), "Reading the outbox")
 
+    def _on_client_clock_skew(self, skew: object) -> None:
+        # Called on the loop's thread, which is the Qt thread (qasync).
+        if not self._closed:
+            off = self.services.client.clock_is_off
+            self.window.show_clock_skew(skew if off else None)
+
     def _on_session_order_queued(self, _order_id: str) -> None:
         self.services.worker.wake()
         self.tasks.spawn(self._refresh_outbox(), "Reading the outbox")
@@ -181,6 +193,7 @@ class Till(QObject):
 
     async def shutdown(self) -> None:
         """Stop background work and release the page before its profile."""
+        self._closed = True
         self.modes.close()
         if self.orders is not None:
             await self.orders.aclose()
