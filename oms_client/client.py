@@ -43,6 +43,8 @@ from oms_core.api_models import (
     ParkedBasket,
     ParkRequest,
     Product,
+    Quote,
+    QuoteRequest,
     RecallRequest,
     SignInRequest,
     StaffMember,
@@ -264,6 +266,18 @@ class OmsClient(ProcessCalls):
                 status=response.status_code,
             )
         return order
+
+    async def quote(self, request: QuoteRequest) -> Quote:
+        """Where each line would come from and when, with the trace.
+
+        Nothing is reserved, so a lost answer may simply be asked again.
+        """
+        if not isinstance(request, QuoteRequest):
+            raise ValueError("quote needs a QuoteRequest")
+        response = await self._send_once(
+            "POST", "/v1/quotes", json=request.model_dump(mode="json")
+        )
+        return parse_model(response, Quote, "quote")
 
     async def get_order(self, order_id: uuid.UUID) -> Order:
         """One order; :class:`OmsNotFound` if the engine has none."""

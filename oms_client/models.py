@@ -95,11 +95,16 @@ from oms_core.api_models import (
     PaymentSummary,
     PlanKind,
     ProcessView,
+    Quote,
+    QuoteLine,
+    QuoteRequest,
     RefundRequest,
     ReturnRequest,
     StoreTask,
     TaskStatus,
     Tender,
+    TraceDecision,
+    TraceEntry,
 )
 
 __all__ += [
@@ -116,9 +121,14 @@ __all__ += [
     "PaymentSummary",
     "PlanKind",
     "ProcessView",
+    "Quote",
+    "QuoteLine",
+    "QuoteRequest",
     "RefundRequest",
     "ReturnRequest",
     "StoreTask",
     "TaskStatus",
     "Tender",
+    "TraceDecision",
+    "TraceEntry",
 ]

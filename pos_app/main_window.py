@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
+from pydantic import ValidationError
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -28,13 +29,14 @@ from pos_app.background import BackgroundTasks
 from pos_app.kiosk import RecoveryScreen
 from pos_app.modes import MODE_PROFILES, ModeProfile
 from pos_app.receipt import order_reference
-from pos_app.session import SessionError, TillSession
+from pos_app.session import OmsError, SessionError, TillSession
 from pos_app.stock_lookup import StockSnapshot
 from pos_app.widgets.basket_panel import BasketPanel
 from pos_app.widgets.checkout_panel import CheckoutPanel
 from pos_app.widgets.customer_panel import CustomerPanel
 from pos_app.widgets.order_finder import OrderFinder
 from pos_app.widgets.order_view import OrderView
+from pos_app.widgets.promise_panel import PromisePanel
 from pos_app.widgets.stock_panel import StockPanel
 from pos_app.widgets.tasks_panel import TasksPanel
 
@@ -93,6 +95,7 @@ class MainWindow(QMainWindow):
         self.stock_panel = StockPanel()
         self.basket_panel = BasketPanel()
         self.checkout_panel = CheckoutPanel(session.home.id, session.home.name)
+        self.promise_panel = None if self.mode.kiosk else PromisePanel()
         self.customer_panel = CustomerPanel() if self.mode.phone else None
         self.recovery_screen = RecoveryScreen()
         self.page_stack = QStackedWidget()
@@ -234,6 +237,8 @@ class MainWindow(QMainWindow):
         self.confirmation.setWordWrap(True)
         self.confirmation.setVisible(False)
         layout.addWidget(self.confirmation)
+        if self.promise_panel is not None:
+            layout.addWidget(self.promise_panel)
         layout.addWidget(self.checkout_panel)
 
         splitter = QSplitter()
@@ -355,6 +360,8 @@ class MainWindow(QMainWindow):
         )
         self.basket_panel.removal_requested.connect(self._on_basket_removal_requested)
         self.checkout_panel.submit_requested.connect(self._on_checkout_submit_requested)
+        if self.promise_panel is not None:
+            self.promise_panel.quote_requested.connect(self._on_promise_quote_requested)
         self._tasks.failed.connect(self._on_task_failed)
         session.staff_changed.connect(self.show_staff)
         session.basket_changed.connect(
@@ -405,6 +412,10 @@ class MainWindow(QMainWindow):
 
     def _on_session_basket_changed(self, basket) -> None:
         self.basket_panel.show_basket(basket)
+        if self.promise_panel is not None:
+            # TODO: ask again by itself when the basket or fulfilment changes;
+            # for now the associate presses "Check promise".
+            self.promise_panel.clear()
         self.checkout_panel.set_basket_ready(bool(basket.lines))
 
     def _on_session_stock_changed(self, snapshot: StockSnapshot) -> None:
@@ -440,6 +451,25 @@ class MainWindow(QMainWindow):
 
     def _on_basket_removal_requested(self, sku: str) -> None:
         self._tasks.spawn(self._session.remove(sku), "Removing a line")
+
+    def _on_promise_quote_requested(self) -> None:
+        try:
+            fulfilment = self.checkout_panel.current_fulfilment()
+        except ValidationError:
+            self.promise_panel.show_message("Fill in the delivery address first.")
+            return
+        self._tasks.spawn(self._quote(fulfilment), "Asking for the promise")
+
+    async def _quote(self, fulfilment) -> None:
+        try:
+            quote = await self._session.quote(fulfilment)
+        except SessionError as exc:
+            self.promise_panel.show_message(str(exc))
+            return
+        except OmsError as exc:
+            self.promise_panel.show_message(f"No promise from the engine: {exc}")
+            return
+        self.promise_panel.show_quote(quote)
 
     def _on_checkout_submit_requested(self, fulfilment) -> None:
         self._tasks.spawn(self._submit(fulfilment), "Submitting the order")

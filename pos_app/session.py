@@ -32,6 +32,8 @@ from oms_client.models import (
     ParkedLine,
     ParkRequest,
     Product,
+    Quote,
+    QuoteRequest,
     RecallRequest,
     StaffMember,
     StaffRole,
@@ -280,6 +282,25 @@ class TillSession(QObject):
         self.approvals_changed.emit([])
         self.basket_changed.emit(basket)
         return basket
+
+    # -- promise -----------------------------------------------------------
+
+    async def quote(self, fulfilment: Fulfilment) -> Quote:
+        """The engine's promise for the basket; nothing is reserved."""
+        basket = await self._store.current_basket()
+        if not basket.lines:
+            raise SessionError("The basket is empty.")
+        return await self._client.quote(
+            QuoteRequest(
+                selling_location_id=self.home.id,
+                lines=[
+                    OrderLineRequest(
+                        sku=line.sku, quantity=line.quantity, fulfilment=fulfilment
+                    )
+                    for line in basket.lines
+                ],
+            )
+        )
 
     # -- submit ------------------------------------------------------------
 

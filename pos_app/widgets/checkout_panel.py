@@ -110,16 +110,19 @@ class CheckoutPanel(QWidget):
         self._address.setVisible(index == DELIVER)
         self._error.setVisible(False)
 
-    def _on_submit_clicked(self) -> None:
+    def current_fulfilment(self):
+        """The fulfilment as chosen now; ``ValidationError`` if incomplete."""
         index = self._method.currentIndex()
+        if index == DELIVER:
+            values = {k: f.text().strip() for k, f in self._fields.items()}
+            return DeliverFulfilment(address=Address(**values))
+        if index == COLLECT_ELSEWHERE and self._elsewhere:
+            return CollectFulfilment(location_id=self._elsewhere[0])
+        return CollectFulfilment(location_id=self._home_id)
+
+    def _on_submit_clicked(self) -> None:
         try:
-            if index == DELIVER:
-                values = {k: f.text().strip() for k, f in self._fields.items()}
-                fulfilment = DeliverFulfilment(address=Address(**values))
-            elif index == COLLECT_ELSEWHERE and self._elsewhere:
-                fulfilment = CollectFulfilment(location_id=self._elsewhere[0])
-            else:
-                fulfilment = CollectFulfilment(location_id=self._home_id)
+            fulfilment = self.current_fulfilment()
         except ValidationError as exc:
             self._show_error(exc)
             return
