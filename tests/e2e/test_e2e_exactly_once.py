@@ -18,8 +18,8 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
 
 from oms_client import OmsClient
 from tests.e2e.answer_dropping_proxy import AnswerDroppingProxy
-from tests.e2e.conftest import STORE_ID, open_page, run_js, settled, until
 from tests.e2e.engine_server import EngineServer
+from tests.till_support import STORE_ID, open_page, run_js, settled, until
 
 pytestmark = pytest.mark.webengine
 

@@ -14,7 +14,7 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QPushButton, QTableWidget
 
 from oms_client import OmsClient
-from tests.e2e.conftest import STORE_ID, open_page, run_js, settled, until
+from tests.till_support import STORE_ID, open_page, run_js, settled, until
 
 pytestmark = pytest.mark.webengine
 

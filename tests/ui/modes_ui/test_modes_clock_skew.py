@@ -15,7 +15,7 @@ import pytest
 from fastapi import FastAPI
 
 from oms_client import OmsClient
-from tests.ui.modes_ui.conftest import until
+from tests.till_support import until
 
 pytestmark = pytest.mark.webengine
 

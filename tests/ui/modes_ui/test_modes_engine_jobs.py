@@ -10,7 +10,7 @@ from typing import Any
 from oms_client.models import CollectFulfilment, OrderLineRequest, OrderRequest
 from pos_app.services import open_services
 from pos_app.settings import AppSettings
-from tests.ui.modes_ui.conftest import STORE_ID, until
+from tests.till_support import STORE_ID, until
 
 HEART = "85123A"
 

@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 
 from oms_client.models import HANDOVER_CODE_PATTERN
-from tests.ui.modes_ui.conftest import js, page_loaded, until
+from tests.till_support import page_loaded, run_js, until
 
 pytestmark = pytest.mark.webengine
 
@@ -26,15 +26,15 @@ def test_the_kiosk_refuses_every_way_out(open_till, run):
         refused: list[str] = []
         kiosk.page.refused.connect(refused.append)
 
-        await js(
+        await run_js(
             kiosk,
             "const a = document.createElement('a');"
             " a.href = 'https://example.com/'; a.id = 'away';"
             " document.body.appendChild(a); a.click();",
         )
         await until(lambda: "navigation to another site" in refused)
-        await js(kiosk, "window.open('aisle://shop/'); 1")
-        await js(
+        await run_js(kiosk, "window.open('aisle://shop/'); 1")
+        await run_js(
             kiosk,
             "const d = document.createElement('a'); d.href = '/';"
             " d.download = 'shop.html'; document.body.appendChild(d); d.click();",

@@ -23,7 +23,7 @@ from oms_client.models import (
 )
 from oms_core.process.runner import run_due_work
 from oms_core.staff import DEMO_STAFF
-from tests.ui.modes_ui.conftest import STORE_ID, settled, until
+from tests.till_support import STORE_ID, settled, until
 
 pytestmark = pytest.mark.webengine
 

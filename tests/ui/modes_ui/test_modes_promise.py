@@ -12,7 +12,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
-from tests.ui.modes_ui.conftest import until
+from tests.till_support import until
 
 pytestmark = pytest.mark.webengine
 

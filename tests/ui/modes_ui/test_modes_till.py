@@ -16,7 +16,7 @@ from PySide6.QtTest import QTest
 
 from oms_core.staff import DEMO_STAFF
 from pos_app.receipt import order_reference, save_pdf
-from tests.ui.modes_ui.conftest import js, settled, until
+from tests.till_support import run_js, settled, until
 from tests.ui.modes_ui.keys import type_into_window
 
 pytestmark = pytest.mark.webengine
@@ -53,7 +53,7 @@ def test_sign_in_scan_into_the_page_park_and_recall_elsewhere(
         assert ASSOCIATE.name in till.window.staff_label.text()
 
         # And scans the product's GTIN while a field of the page has the focus.
-        await js(
+        await run_js(
             till,
             "document.body.insertAdjacentHTML('beforeend',"
             " '<input id=probe>'); document.getElementById('probe').focus();",
@@ -65,7 +65,7 @@ def test_sign_in_scan_into_the_page_park_and_recall_elsewhere(
             lambda: _lines(till), what="the scanned item in the basket"
         )
         assert basket == [(SKU, 1)]
-        assert await js(till, "document.getElementById('probe').value") == ""
+        assert await run_js(till, "document.getElementById('probe').value") == ""
 
         # And parks the basket.
         code = await till.modes.park()
