@@ -141,6 +141,11 @@ seed_runs = Table(
     Column("stock_rows", Integer, nullable=False),
 )
 
-# The process, payment and event tables live in their own module on this
-# metadata; importing it here keeps every user of ``metadata`` complete.
-from oms_core.db import process_schema  # noqa: E402, F401
+# The other parts' tables live in modules of their own on this metadata;
+# importing them here keeps every user of ``metadata`` complete.
+from oms_core.db import (  # noqa: E402, F401
+    device_schema,
+    inventory_schema,
+    process_schema,
+    store_ops_schema,
+)

@@ -14,7 +14,7 @@ import logging
 from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from oms_core.db.engine import WRITE
 
@@ -35,8 +35,23 @@ def heads() -> list[str]:
     return list(ScriptDirectory.from_config(alembic_config()).get_heads())
 
 
+class UnversionedDatabaseError(RuntimeError):
+    """A database with the engine's tables but no migration history."""
+
+
 def upgrade(engine: Engine, revision: str = "head") -> None:
-    """Bring the database behind ``engine`` to ``revision`` in one transaction."""
+    """Bring the database behind ``engine`` to ``revision`` in one transaction.
+
+    A database made before the schema had migrations is refused with a way
+    out instead of failing half-way on a table that already exists.
+    """
+    if current(engine) is None and inspect(engine).has_table("products"):
+        raise UnversionedDatabaseError(
+            f"{engine.url.render_as_string(hide_password=True)} was made by an "
+            "OpenAisle without schema migrations; seed it again with "
+            "`openaisle-oms seed --force --database-url URL` (its orders are lost)"
+        )
+
     config = alembic_config()
     with engine.connect().execution_options(**WRITE) as connection:
         with connection.begin():
