@@ -83,7 +83,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
     # One line per engine request is noise at INFO; it stays at DEBUG.
-    logging.getLogger("httpx").setLevel(max(logging.WARNING, logging.root.level))
+    # Alembic's start-up chatter (plugins, DDL mode) likewise.
+    for noisy in ("httpx", "alembic"):
+        logging.getLogger(noisy).setLevel(max(logging.WARNING, logging.root.level))
     for note in prepare_qt_environment():
         logger.warning("%s", note)
 
