@@ -127,7 +127,12 @@ class MainWindow(QMainWindow):
 
         self.search = QLineEdit()
         self.search.setObjectName("catalogueSearch")
-        self.search.setPlaceholderText("Search the catalogue, or type a SKU or barcode")
+        # A customer at a kiosk searches the shop; staff also type codes.
+        self.search.setPlaceholderText(
+            "Search the shop"
+            if self.mode.kiosk
+            else "Search the catalogue, or type a SKU or barcode"
+        )
         self.search.setAccessibleName("Catalogue search")
         self.search.setClearButtonEnabled(True)
         self.search.returnPressed.connect(self._on_search_return_pressed)
@@ -139,7 +144,8 @@ class MainWindow(QMainWindow):
         self.staff_label = QLabel()
         self.staff_label.setObjectName("staffName")
         self.staff_label.setAccessibleName("Signed-in person")
-        bar.addWidget(self.staff_label)
+        # Nobody signs in at a kiosk: the customer sees no staff state.
+        bar.addWidget(self.staff_label).setVisible(not self.mode.kiosk)
         self.addToolBar(bar)
         self._bar = bar
 

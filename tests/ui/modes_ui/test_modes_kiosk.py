@@ -100,3 +100,13 @@ def test_a_kiosk_hand_over_is_taken_over_at_a_till(open_till, run):
         assert kiosk.window.basket_panel.lines == ()
 
     run(scenario())
+
+
+def test_the_kiosk_shows_a_customer_no_staff_chrome(open_till):
+    # Given a kiosk, when a customer looks at it, then nothing speaks of staff.
+    kiosk = open_till("kiosk")
+    window = kiosk.window
+
+    assert not window.staff_label.isVisible()
+    assert window.search.placeholderText() == "Search the shop"
+    assert "signIn" not in window.mode_actions
