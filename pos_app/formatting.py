@@ -4,19 +4,16 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-# ISO 4217 minor-unit exponents of the currencies a till is likely to see;
-# anything else is shown with two decimals and its code.
-_EXPONENTS = {"JPY": 0, "KRW": 0, "ISK": 0, "KWD": 3, "BHD": 3, "OMR": 3, "JOD": 3}
-_SYMBOLS = {"GBP": "£", "EUR": "€", "USD": "$", "JPY": "¥"}
+from pos_app.storefront.prices import currency_symbol, minor_digits
 
 
 def format_money(amount: int, currency: str) -> str:
     """``255, "GBP"`` → ``£2.55``; integer arithmetic only."""
-    exponent = _EXPONENTS.get(currency, 2)
+    exponent = minor_digits(currency)
     sign = "-" if amount < 0 else ""
     units, minor = divmod(abs(amount), 10**exponent)
     number = f"{units:,}" if exponent == 0 else f"{units:,}.{minor:0{exponent}d}"
-    symbol = _SYMBOLS.get(currency)
+    symbol = currency_symbol(currency)
     return f"{sign}{symbol}{number}" if symbol else f"{sign}{number} {currency}"
 
 

@@ -15,7 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, case, select, update
 
-from oms_core import geo, sourcing
+from oms_core import geo, inventory, sourcing
 from oms_core.atp import atp_sql, can_reserve_sql
 from oms_core.db.schema import locations, stock
 from oms_core.events import record_event
@@ -136,18 +136,8 @@ def reserve_near(
     for location_id in sourcing.rank_for_delivery(
         candidates, geo.Point(origin.lat, origin.lon), quantity
     ):
-        result = conn.execute(
-            update(stock)
-            .where(
-                stock.c.sku == sku,
-                stock.c.location_id == location_id,
-                can_reserve_sql(
-                    stock.c.on_hand, stock.c.reserved, stock.c.buffer, quantity
-                ),
-            )
-            .values(reserved=stock.c.reserved + quantity)
-        )
-        if result.rowcount == 1:
+        # The pool's one guarded reservation, the same as at order placement.
+        if inventory.reserve(conn, sku, location_id, quantity):
             _event(conn, "stock.reserved", order_id, sku, location_id, quantity)
             return location_id
     return None

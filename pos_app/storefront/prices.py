@@ -23,6 +23,11 @@ def minor_digits(currency: str) -> int:
     return _MINOR_DIGITS.get(currency, 2)
 
 
+def currency_symbol(currency: str) -> str | None:
+    """The well-known symbol of ``currency`` (``£`` for GBP), if it has one."""
+    return _SYMBOLS.get(currency)
+
+
 def decimal_price(amount_minor: int, currency: str) -> str:
     """The amount as a plain decimal string, e.g. ``1250`` GBP -> ``"12.50"``."""
     digits = minor_digits(currency)
@@ -39,7 +44,7 @@ def format_price(amount_minor: int, currency: str) -> str:
     Currencies without a well-known symbol get their code: ``"CHF 12.50"``.
     """
     number = decimal_price(amount_minor, currency)
-    symbol = _SYMBOLS.get(currency)
+    symbol = currency_symbol(currency)
     if symbol is None:
         return f"{currency} {number}"
     if number.startswith("-"):

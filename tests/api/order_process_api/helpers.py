@@ -9,34 +9,16 @@ import httpx
 from fastapi import FastAPI
 
 from oms_core.process.runner import WorkDone, run_due_work
+from tests.api.oms_core_api.helpers import collect_line, deliver_line
 
 HEART = "85123A"
 STORE = "store-0001"
 OTHER_STORE = "store-0002"
 
 
-def collect(sku: str, location_id: str, quantity: int = 1) -> dict:
-    return {
-        "sku": sku,
-        "quantity": quantity,
-        "fulfilment": {"method": "collect", "location_id": location_id},
-    }
-
-
-def deliver(sku: str, postcode: str, quantity: int = 1) -> dict:
-    return {
-        "sku": sku,
-        "quantity": quantity,
-        "fulfilment": {
-            "method": "deliver",
-            "address": {
-                "name": "A Customer",
-                "line1": "1 High Street",
-                "city": "Somewhere",
-                "postcode": postcode,
-            },
-        },
-    }
+# One definition of an order line, under the short names these tests use.
+collect = collect_line
+deliver = deliver_line
 
 
 async def place(
