@@ -234,9 +234,9 @@ class MainWindow(QMainWindow):
         if self.customer_panel is not None:
             layout.addWidget(self.customer_panel, 4)
             layout.addWidget(_rule())
-        layout.addWidget(self.stock_panel, 5)
+        layout.addWidget(self.stock_panel, 4)
         layout.addWidget(_rule())
-        layout.addWidget(self.basket_panel, 6)
+        layout.addWidget(self.basket_panel, 7)
         self.confirmation = QLabel()
         self.confirmation.setObjectName("confirmation")
         self.confirmation.setAccessibleName("Order confirmation")

@@ -57,6 +57,8 @@ class PromisePanel(QWidget):
         self.table.verticalHeader().setVisible(False)
         self.table.horizontalHeader().setStretchLastSection(True)
         self.table.setMaximumHeight(140)
+        # An empty table would take the basket's room: shown with a quote only.
+        self.table.setVisible(False)
         self.table.currentCellChanged.connect(self._on_table_current_changed)
         self.check_button = QPushButton("Check promise")
         self.check_button.setObjectName("checkPromise")
@@ -117,6 +119,7 @@ class PromisePanel(QWidget):
             if unmet
             else f"{quote.shipments} shipment(s)"
         )
+        self.table.setVisible(bool(rows))
         self.trace.setVisible(False)
         self.why_button.setEnabled(bool(rows))
 
@@ -128,6 +131,7 @@ class PromisePanel(QWidget):
         """Forget the quote (the basket or the fulfilment changed)."""
         self._quote = None
         self.table.setRowCount(0)
+        self.table.setVisible(False)
         self.trace.setVisible(False)
         self.why_button.setEnabled(False)
         self.message.setText("")

@@ -62,6 +62,8 @@ class StockPanel(QWidget):
         self._table = QTableWidget(0, len(self._COLUMNS))
         self._table.setObjectName("nearbyTable")
         self._table.setAccessibleName("Stock in nearby stores")
+        # Four stores at a glance; the rest scroll, so the basket keeps room.
+        self._table.setMaximumHeight(150)
         self._table.setHorizontalHeaderLabels(self._COLUMNS)
         self._table.verticalHeader().setVisible(False)
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)

@@ -52,3 +52,12 @@ def test_the_promise_per_line_and_why_not_elsewhere(open_till, run):
         await until(lambda: till.tasks.pending == 0, what="the background calls")
 
     run(scenario())
+
+
+def test_an_empty_promise_table_leaves_the_basket_its_room(open_till):
+    # Given a till with no promise checked, the promise table is not shown.
+    till = open_till("till")
+    panel = till.window.promise_panel
+
+    assert not panel.table.isVisible()
+    assert panel.table.rowCount() == 0
