@@ -1,4 +1,5 @@
-"""Tables of the store's own work: staff, approvals, parked baskets, customers.
+"""Tables of the store's own work: staff, approvals, parked baskets, customers,
+and what a sale adds to an order (reference, notes, prices before approvals).
 
 They live on the engine's one :class:`~sqlalchemy.MetaData`; importing this
 module registers them. PINs are kept only as slow salted hashes; customers'
@@ -55,7 +56,37 @@ order_approvals = Table(
     Column("requested_by", String(8), nullable=False),
     Column("approved_by", ForeignKey("staff.staff_number"), nullable=False),
     Column("approved_at", UtcDateTime, nullable=False),
+    # The store it was given at, until when it may price an order, and the
+    # order that used it (an approval prices one order, once).
+    Column("location_id", String(64)),
+    Column("expires_at", UtcDateTime),
+    Column("used_by_order_id", Uuid),
     Index(None, "order_id"),
+)
+
+# What a sale adds to an order: the receipt's reference (``OA-`` and the
+# first eight hex digits of the id, indexed for the order finder), the notes
+# for the store, the payment choice and the price before approvals.
+order_sale_details = Table(
+    "order_sale_details",
+    metadata,
+    Column("order_id", ForeignKey("orders.id"), primary_key=True),
+    Column("reference", String(8), nullable=False),
+    Column("notes", Text),
+    Column("payment_choice", String(32)),
+    Column("list_total_minor", BigInteger, nullable=False),
+    Index(None, "reference"),
+)
+
+# Each line's catalogue price and its share of the order's discounts.
+order_line_prices = Table(
+    "order_line_prices",
+    metadata,
+    Column("order_id", ForeignKey("orders.id"), primary_key=True),
+    Column("line_no", Integer, primary_key=True),
+    Column("list_price_minor", BigInteger, nullable=False),
+    Column("discount_minor", BigInteger, nullable=False),
+    CheckConstraint("discount_minor >= 0", name="discount_not_negative"),
 )
 
 parked_baskets = Table(
