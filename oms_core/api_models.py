@@ -664,7 +664,13 @@ class Invoice(ApiModel):
 
 
 class OrderEvent(ApiModel):
-    """One outbox event; ``id`` is the cursor, ``order_seq`` its order number."""
+    """One outbox event; ``order_seq`` is its number within its order.
+
+    ``position`` is the cursor of ``GET /v1/events?after=``: given once
+    the event has committed, so a reader never passes an event that
+    commits late (None in an order's timeline until it is given). ``id``
+    identifies the event (receivers de-duplicate by it).
+    """
 
     id: int
     order_id: uuid.UUID | None = None
@@ -672,6 +678,7 @@ class OrderEvent(ApiModel):
     kind: str
     payload: dict[str, object]
     created_at: datetime
+    position: int | None = None
 
 
 class OrderTracking(ApiModel):

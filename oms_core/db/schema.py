@@ -146,6 +146,7 @@ seed_runs = Table(
 from oms_core.db import (  # noqa: E402, F401
     device_schema,
     inventory_schema,
+    order_flow_schema,
     process_schema,
     store_ops_schema,
 )

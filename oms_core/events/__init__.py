@@ -3,9 +3,15 @@
 Every change of an order, a task, a payment or stock calls
 :func:`record_event` on the connection of the transaction that makes the
 change, so the event exists exactly when the change does. Readers follow a
-cursor (the event id); webhooks and Kafka are fed from the same table.
+cursor (the event's position, given after its commit); webhooks and Kafka
+are fed from the same table.
 """
 
-from oms_core.events.outbox import StoredEvent, read_events, record_event
+from oms_core.events.outbox import (
+    StoredEvent,
+    read_events,
+    read_positioned,
+    record_event,
+)
 
-__all__ = ["StoredEvent", "read_events", "record_event"]
+__all__ = ["StoredEvent", "read_events", "read_positioned", "record_event"]

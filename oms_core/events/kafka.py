@@ -19,7 +19,8 @@ from sqlalchemy import Engine, select, update
 
 from oms_core.db.engine import WRITE
 from oms_core.db.process_schema import publish_cursors
-from oms_core.events.outbox import read_events
+from oms_core.events.outbox import read_positioned
+from oms_core.events.positions import position_committed
 from oms_core.events.webhooks import event_body
 
 logger = logging.getLogger(__name__)
@@ -79,11 +80,12 @@ def publish_due(
     """Send the events after the topic's cursor; returns how many."""
     topic = topic or os.environ.get(TOPIC_ENV, DEFAULT_TOPIC)
     name = f"kafka:{topic}"
+    position_committed(engine)
     with engine.connect() as conn:
         cursor = conn.scalar(
             select(publish_cursors.c.cursor).where(publish_cursors.c.name == name)
         )
-        pending = read_events(conn, cursor or 0, BATCH)
+        pending = read_positioned(conn, cursor or 0, BATCH)
     if not pending:
         return 0
 
@@ -95,12 +97,12 @@ def publish_due(
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         if cursor is None:
             conn.execute(
-                publish_cursors.insert().values(name=name, cursor=pending[-1].id)
+                publish_cursors.insert().values(name=name, cursor=pending[-1].position)
             )
         else:
             conn.execute(
                 update(publish_cursors)
                 .where(publish_cursors.c.name == name)
-                .values(cursor=pending[-1].id)
+                .values(cursor=pending[-1].position)
             )
     return len(pending)

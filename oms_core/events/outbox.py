@@ -1,7 +1,9 @@
 """The outbox table: write an event in the caller's transaction, read by cursor.
 
 Events of one order carry a sequence number 1, 2, 3... in the order they
-were written; the global id is the cursor readers resume from.
+were written. Readers that resume from a cursor follow the event's
+position, given after its commit (:mod:`oms_core.events.positions`), not
+its id: ids can become visible out of order on PostgreSQL.
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from typing import Any
 
 from sqlalchemy import Connection, func, select
 
+from oms_core.db.order_flow_schema import event_positions
 from oms_core.db.process_schema import events
 from oms_core.db.schema import orders
 
@@ -34,6 +37,7 @@ class StoredEvent:
     kind: str
     payload: dict[str, Any]
     created_at: datetime
+    position: int | None = None
 
 
 def record_event(
@@ -74,8 +78,10 @@ def record_event(
             created_at=now or datetime.now(UTC),
         )
     )
+    event_id = int(result.inserted_primary_key[0])
+    conn.execute(event_positions.insert().values(event_id=event_id, position=None))
     logger.debug("event %s recorded", kind)
-    return int(result.inserted_primary_key[0])
+    return event_id
 
 
 def read_events(
@@ -90,14 +96,35 @@ def read_events(
     if order_id is not None:
         statement = statement.where(events.c.order_id == order_id)
     rows = conn.execute(statement.order_by(events.c.id).limit(limit)).all()
-    return [
-        StoredEvent(
-            id=row.id,
-            order_id=row.order_id,
-            order_seq=row.order_seq,
-            kind=row.kind,
-            payload=json.loads(row.payload),
-            created_at=row.created_at,
-        )
-        for row in rows
-    ]
+    return [_stored(row) for row in rows]
+
+
+def read_positioned(
+    conn: Connection, after: int = 0, limit: int = 100
+) -> list[StoredEvent]:
+    """Committed events with a position above ``after``, by position.
+
+    Only events given a position are read; run
+    :func:`oms_core.events.positions.assign_positions` first to include
+    those committed since the last sequencer pass.
+    """
+    rows = conn.execute(
+        select(events, event_positions.c.position)
+        .join(event_positions, event_positions.c.event_id == events.c.id)
+        .where(event_positions.c.position > after)
+        .order_by(event_positions.c.position)
+        .limit(limit)
+    ).all()
+    return [_stored(row, row.position) for row in rows]
+
+
+def _stored(row, position: int | None = None) -> StoredEvent:
+    return StoredEvent(
+        id=row.id,
+        order_id=row.order_id,
+        order_seq=row.order_seq,
+        kind=row.kind,
+        payload=json.loads(row.payload),
+        created_at=row.created_at,
+        position=position,
+    )

@@ -8,9 +8,9 @@ is at least once (a subscriber that answered too late gets the event
 again) and in order per order (events of one order have rising ids and
 are sent one at a time). Replaying sets the cursor back.
 
-TODO: on PostgreSQL an event id can become visible after a higher one
-(two transactions committing out of order); a cursor that passed it would
-skip it. Reading only events older than a few seconds would close that gap.
+The cursor is an event's position, given after its commit
+(:mod:`oms_core.events.positions`): an event that commits after a higher
+id was sent still comes after the cursor and is sent.
 """
 
 from __future__ import annotations
@@ -25,7 +25,8 @@ from sqlalchemy import Connection, Engine, select, update
 
 from oms_core.db.engine import WRITE
 from oms_core.db.process_schema import webhook_subscriptions
-from oms_core.events.outbox import StoredEvent, read_events
+from oms_core.events.outbox import StoredEvent, read_positioned
+from oms_core.events.positions import position_committed
 from oms_core.events.signing import HEADER, sign
 
 logger = logging.getLogger(__name__)
@@ -88,6 +89,7 @@ def event_body(event: StoredEvent) -> bytes:
             "kind": event.kind,
             "payload": event.payload,
             "created_at": event.created_at.isoformat(),
+            "position": event.position,
         },
         sort_keys=True,
         separators=(",", ":"),
@@ -109,8 +111,9 @@ def deliver_due(engine: Engine, now: datetime) -> int:
 
 def _deliver(engine: Engine, subscriber, now: datetime) -> int:
     send = _sender or http_sender
+    position_committed(engine)
     with engine.connect() as conn:
-        pending = read_events(conn, subscriber.cursor, BATCH)
+        pending = read_positioned(conn, subscriber.cursor, BATCH)
 
     cursor, sent, error = subscriber.cursor, 0, None
     for event in pending:
@@ -128,7 +131,7 @@ def _deliver(engine: Engine, subscriber, now: datetime) -> int:
         if not 200 <= status < 300:
             error = f"status {status}"
             break
-        cursor, sent = event.id, sent + 1
+        cursor, sent = event.position, sent + 1
 
     with engine.connect().execution_options(**WRITE) as conn, conn.begin():
         if error is None:

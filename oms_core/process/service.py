@@ -90,6 +90,7 @@ def event_model(event) -> OrderEvent:
         kind=event.kind,
         payload=event.payload,
         created_at=event.created_at,
+        position=event.position,
     )
 
 

@@ -21,7 +21,8 @@ from oms_core.api_models import (
 from oms_core.db.process_schema import webhook_subscriptions
 from oms_core.deps import DbEngine, ReadConnection
 from oms_core.errors import not_found
-from oms_core.events import read_events, webhooks
+from oms_core.events import read_positioned, webhooks
+from oms_core.events.positions import position_committed
 from oms_core.process import service
 
 logger = logging.getLogger(__name__)
@@ -31,14 +32,19 @@ router = APIRouter(tags=["events"])
 
 @router.get("/v1/events", response_model=Page[OrderEvent])
 def list_events(
-    connection: ReadConnection,
+    engine: DbEngine,
     after: Annotated[int, Query(ge=0, le=MAX_EVENT_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[OrderEvent]:
-    """Events after the cursor ``after`` (an event id), oldest first."""
-    return Page[OrderEvent](
-        items=[service.event_model(e) for e in read_events(connection, after, limit)]
-    )
+    """Committed events after the cursor ``after`` (an event's ``position``).
+
+    Positions are given after commit, so an event that commits late comes
+    after the ones already read: a reader never passes it.
+    """
+    position_committed(engine)
+    with engine.connect() as connection:
+        found = read_positioned(connection, after, limit)
+    return Page[OrderEvent](items=[service.event_model(e) for e in found])
 
 
 @router.post("/v1/webhooks", response_model=Webhook, status_code=201)
