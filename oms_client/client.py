@@ -286,6 +286,18 @@ class OmsClient(ProcessCalls):
         response = await self._get(f"/v1/orders/{order_id}")
         return parse_model(response, Order, "order")
 
+    async def find_order_by_reference(self, reference: str) -> Order:
+        """The order a receipt's ``OA-`` reference names.
+
+        :class:`OmsNotFound` when none does; :class:`OmsRejected` with
+        ``reference_ambiguous`` when more than one order starts so.
+        """
+        text = reference.strip().upper()
+        if not 4 <= len(text) <= 16 or not text.replace("-", "").isalnum():
+            raise ValueError(f"not a receipt reference: {reference!r}")
+        response = await self._get(f"/v1/orders/by-reference/{text}")
+        return parse_model(response, Order, "order")
+
     async def list_orders(self, location_id: str) -> list[Order]:
         """Orders sold at ``location_id``."""
         params = {"location": _location_id(location_id)}

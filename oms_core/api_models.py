@@ -97,6 +97,8 @@ class ErrorCode(enum.StrEnum):
     REFUND_EXCEEDS_CAPTURE = "refund_exceeds_capture"
     PAYMENT_PLAN_INVALID = "payment_plan_invalid"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
+    APPROVAL_INVALID = "approval_invalid"
+    REFERENCE_AMBIGUOUS = "reference_ambiguous"
     INTERNAL = "internal"
 
 
@@ -263,10 +265,35 @@ class OrderLineRequest(ApiModel):
     promise: ShownPromise | None = None
 
 
+MAX_ORDER_NOTES = 500
+MAX_ORDER_APPROVALS = 20
+# Free text for people: printable characters, new lines and tabs only.
+_NOTES_FORBIDDEN = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+class PaymentChoice(enum.StrEnum):
+    """How a phone (or kiosk) customer pays; it sets the order's payment plan."""
+
+    CARD_NOT_PRESENT = "card_not_present"
+    ON_CONFIRMATION = "on_confirmation"
+
+
+def clean_notes(value: str | None) -> str | None:
+    """Notes stripped of surrounding space (``None`` when empty) or ``ValueError``."""
+    if value is None:
+        return None
+    if _NOTES_FORBIDDEN.search(value):
+        raise ValueError("notes may hold text, new lines and tabs only")
+    return value.strip() or None
+
+
 class OrderRequest(ApiModel):
     """What a device sends to create an order.
 
     The order id travels in the ``Idempotency-Key`` header, not in the body.
+    ``approval_ids`` name supervisor approvals recorded on this order id at
+    this store; the engine prices the order with them. ``notes`` are for the
+    store's staff; ``payment_choice`` sets the order's payment plan.
     """
 
     selling_location_id: LocationId
@@ -277,12 +304,26 @@ class OrderRequest(ApiModel):
     quote_id: uuid.UUID | None = None
     hold_id: uuid.UUID | None = None
     channel: str | None = Field(default=None, pattern=r"^[a-z][a-z0-9_-]{0,31}$")
+    approval_ids: list[uuid.UUID] = Field(
+        default_factory=list, max_length=MAX_ORDER_APPROVALS
+    )
+    notes: Annotated[str | None, AfterValidator(clean_notes)] = Field(
+        default=None, max_length=MAX_ORDER_NOTES, repr=False
+    )
+    payment_choice: PaymentChoice | None = None
 
     @field_validator("placed_at")
     @classmethod
     def _aware(cls, value: datetime | None) -> datetime | None:
         if value is not None and value.utcoffset() is None:
             raise ValueError("placed_at must carry a time zone")
+        return value
+
+    @field_validator("approval_ids")
+    @classmethod
+    def _distinct(cls, value: list[uuid.UUID]) -> list[uuid.UUID]:
+        if len(set(value)) != len(value):
+            raise ValueError("an approval is named once")
         return value
 
 
@@ -321,6 +362,10 @@ class OrderLine(ApiModel):
     # The location providing most of the line; all of them in allocations.
     source_location_id: str
     allocations: list[Allocation] = Field(default_factory=list)
+    # Set when an approval changed the line: the catalogue's unit price and
+    # the line's share of the order's discounts (``line_total`` is net).
+    list_price: Money | None = None
+    discount: Money | None = None
 
 
 class Order(ApiModel):
@@ -334,6 +379,13 @@ class Order(ApiModel):
     created_at: datetime
     # Why a quote or a hold named in the request was not honoured.
     sourcing_note: str | None = None
+    # The receipt's reference (``OA-`` and eight hex digits), the notes for
+    # the store, the payment choice, and the total before approvals when
+    # approvals changed it.
+    reference: str | None = None
+    notes: str | None = Field(default=None, repr=False)
+    payment_choice: PaymentChoice | None = None
+    list_total: Money | None = None
 
 
 # -- store operations: staff, approvals, parked baskets, customers ----------
@@ -385,6 +437,8 @@ class ApprovalRequest(ApiModel):
     requested_by: StaffNumber
     supervisor_number: StaffNumber
     supervisor_pin: Pin = Field(repr=False)
+    # The store it is given at; an order only uses approvals of its store.
+    location_id: LocationId | None = None
 
 
 class Approval(ApiModel):
@@ -399,6 +453,9 @@ class Approval(ApiModel):
     requested_by: str
     approved_by: str
     approved_at: datetime
+    location_id: str | None = None
+    expires_at: datetime | None = None
+    used_by_order_id: uuid.UUID | None = None
 
 
 class ParkedLine(ApiModel):
@@ -494,6 +551,8 @@ class StoreTask(ApiModel):
     claimed_by: str | None = None
     lines: list[TaskLine]
     created_at: datetime
+    # The order's notes for the store (a phone order's instructions).
+    notes: str | None = Field(default=None, repr=False)
 
 
 class ClaimTaskRequest(ApiModel):

@@ -16,9 +16,18 @@ from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from oms_core.api_models import Approval, ApprovalRequest, Money, StaffRole
+from oms_core.api_models import (
+    Approval,
+    ApprovalKind,
+    ApprovalRequest,
+    ErrorCode,
+    Money,
+    StaffRole,
+)
 from oms_core.db.engine import WRITE
 from oms_core.db.store_ops_schema import order_approvals
+from oms_core.errors import invalid
+from oms_core.sale_pricing import APPROVAL_VALID_FOR
 from oms_core.staff import require_role, sign_in
 
 logger = logging.getLogger(__name__)
@@ -38,12 +47,17 @@ def record_approval(
     request: ApprovalRequest,
     now: datetime | None = None,
 ) -> Approval:
-    """Check the supervisor, then record the approval on ``order_id``."""
+    """Check the supervisor, then record the approval on ``order_id``.
+
+    It may price that order, at the store it names, until it expires.
+    """
+    _check_amount(request)
     supervisor = sign_in(
         engine, request.supervisor_number, request.supervisor_pin, now=now
     )
     require_role(supervisor, StaffRole.SUPERVISOR)
 
+    approved_at = now or datetime.now(UTC)
     approval = Approval(
         id=uuid.uuid4(),
         order_id=order_id,
@@ -53,7 +67,9 @@ def record_approval(
         reason=request.reason,
         requested_by=request.requested_by,
         approved_by=supervisor.staff_number,
-        approved_at=now or datetime.now(UTC),
+        approved_at=approved_at,
+        location_id=request.location_id,
+        expires_at=approved_at + APPROVAL_VALID_FOR,
     )
     with _write(engine) as connection:
         connection.execute(
@@ -68,6 +84,8 @@ def record_approval(
                 requested_by=approval.requested_by,
                 approved_by=approval.approved_by,
                 approved_at=approval.approved_at,
+                location_id=approval.location_id,
+                expires_at=approval.expires_at,
             )
         )
     logger.info(
@@ -98,6 +116,20 @@ def approvals_of(connection: Connection, order_id: uuid.UUID) -> list[Approval]:
             requested_by=row.requested_by,
             approved_by=row.approved_by,
             approved_at=row.approved_at,
+            location_id=row.location_id,
+            expires_at=row.expires_at,
+            used_by_order_id=row.used_by_order_id,
         )
         for row in rows
     ]
+
+
+def _check_amount(request: ApprovalRequest) -> None:
+    """An override names its SKU and a price; a discount a positive amount."""
+    if request.kind == ApprovalKind.PRICE_OVERRIDE:
+        if request.sku is None:
+            raise invalid(ErrorCode.INVALID_REQUEST, "a price override names a SKU")
+        if request.amount.amount < 0:
+            raise invalid(ErrorCode.INVALID_REQUEST, "a price is not negative")
+    elif request.amount.amount <= 0:
+        raise invalid(ErrorCode.INVALID_REQUEST, "a discount is more than zero")

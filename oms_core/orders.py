@@ -21,7 +21,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import IntegrityError
 
-from oms_core import allocations, order_sourcing, reads
+from oms_core import allocations, order_sourcing, reads, sale_details, sale_pricing
 from oms_core.api_models import (
     ErrorCode,
     Fulfilment,
@@ -35,6 +35,7 @@ from oms_core.db.engine import WRITE
 from oms_core.db.schema import order_lines, orders, products
 from oms_core.errors import EngineError, invalid
 from oms_core.money import Amount, sum_amounts
+from oms_core.payments import ledger
 from oms_core.process.engine import start_process
 
 logger = logging.getLogger(__name__)
@@ -123,22 +124,34 @@ def _create(
         ) from exc
     catalogue = _products(connection, request)
 
+    # The supervisor approvals the order names set its prices.
+    priced = sale_pricing.price_order(
+        connection, order_id, request, catalogue, created_at
+    )
+
     # The hold, the quote or the rules decide; every pick is reserved here.
     sourced = order_sourcing.source_order(connection, order_id, request, created_at)
 
     lines = []
     for index, line in enumerate(request.lines):
-        sku, name, price, currency = catalogue[line.sku.upper()]
+        sku, name, _price, currency = catalogue[line.sku.upper()]
+        price = priced.lines[index]
         lines.append(
             OrderLine(
                 sku=sku,
                 name=name,
                 quantity=line.quantity,
-                unit_price=Money(amount=price, currency=currency),
-                line_total=Money(amount=price * line.quantity, currency=currency),
+                unit_price=Money(amount=price.unit_price, currency=currency),
+                line_total=Money(amount=price.total, currency=currency),
                 fulfilment=line.fulfilment,
                 source_location_id=sourced.main_source(index),
                 allocations=order_sourcing.allocations_for(connection, sourced, index),
+                list_price=Money(amount=price.list_price, currency=currency)
+                if priced.approval_ids
+                else None,
+                discount=Money(amount=price.discount, currency=currency)
+                if priced.approval_ids
+                else None,
             )
         )
     currency = lines[0].unit_price.currency
@@ -178,8 +191,16 @@ def _create(
         ],
     )
     order_sourcing.record(connection, order_id, sourced)
+    sale_details.record(connection, order_id, request, priced)
     # The order's process starts in the order's own transaction.
     start_process(connection, order_id, now=created_at, customer=request.customer)
+    if request.payment_choice is not None:
+        ledger.set_plan(
+            connection,
+            order_id,
+            sale_details.plan_for(request.payment_choice),
+            created_at,
+        )
     return Order(
         id=order_id,
         status=OrderStatus.CREATED,
@@ -188,6 +209,12 @@ def _create(
         total=Money(amount=total.minor, currency=total.currency),
         created_at=created_at,
         sourcing_note=sourced.note,
+        reference=sale_details.reference_of(order_id),
+        notes=request.notes,
+        payment_choice=request.payment_choice,
+        list_total=Money(amount=priced.list_total, currency=total.currency)
+        if priced.approval_ids
+        else None,
     )
 
 
@@ -248,32 +275,51 @@ def _load_orders(connection: Connection, ids: list[uuid.UUID]) -> list[Order]:
 
     shares = allocations.of_orders(connection, ids)
     notes = order_sourcing.notes_of(connection, ids)
+    details = sale_details.of_orders(connection, ids)
+    prices = sale_details.line_prices_of(connection, ids)
     lines: dict[uuid.UUID, list[OrderLine]] = {order_id: [] for order_id in ids}
     for row in line_rows:
         lines[row.order_id].append(
-            OrderLine(
-                sku=row.sku,
-                name=row.name,
-                quantity=row.quantity,
-                unit_price=Money(amount=row.unit_price_minor, currency=row.currency),
-                line_total=Money(
-                    amount=row.unit_price_minor * row.quantity, currency=row.currency
-                ),
-                fulfilment=_FULFILMENT.validate_json(row.fulfilment),
-                source_location_id=row.source_location_id,
-                allocations=shares.get((row.order_id, row.line_no), []),
+            sale_details.priced_line(
+                _line(row, shares),
+                prices.get((row.order_id, row.line_no)),
             )
         )
     by_id = {
-        row.id: Order(
-            id=row.id,
-            status=OrderStatus(row.status),
-            selling_location_id=row.selling_location_id,
-            lines=lines[row.id],
-            total=Money(amount=row.total_minor, currency=row.currency),
-            created_at=row.created_at,
-            sourcing_note=notes.get(row.id),
-        )
+        row.id: _order(row, lines[row.id], notes.get(row.id), details.get(row.id))
         for row in headers
     }
     return [by_id[order_id] for order_id in ids if order_id in by_id]
+
+
+def _line(row, shares) -> OrderLine:
+    return OrderLine(
+        sku=row.sku,
+        name=row.name,
+        quantity=row.quantity,
+        unit_price=Money(amount=row.unit_price_minor, currency=row.currency),
+        line_total=Money(
+            amount=row.unit_price_minor * row.quantity, currency=row.currency
+        ),
+        fulfilment=_FULFILMENT.validate_json(row.fulfilment),
+        source_location_id=row.source_location_id,
+        allocations=shares.get((row.order_id, row.line_no), []),
+    )
+
+
+def _order(row, lines: list[OrderLine], note, details) -> Order:
+    return Order(
+        id=row.id,
+        status=OrderStatus(row.status),
+        selling_location_id=row.selling_location_id,
+        lines=lines,
+        total=Money(amount=row.total_minor, currency=row.currency),
+        created_at=row.created_at,
+        sourcing_note=note,
+        reference=details.reference if details else None,
+        notes=details.notes if details else None,
+        payment_choice=details.payment_choice if details else None,
+        list_total=Money(amount=details.list_total, currency=row.currency)
+        if details and details.list_total != row.total_minor
+        else None,
+    )

@@ -43,6 +43,7 @@ from oms_core.errors import conflict, invalid, not_found
 from oms_core.events import record_event
 from oms_core.payments.plans import PlanError, build_plan
 from oms_core.payments.providers import PaymentProvider, ProviderRequest
+from oms_core.sale_pricing import net_value
 
 logger = logging.getLogger(__name__)
 
@@ -224,9 +225,10 @@ def owed_value(conn: Connection, order_id: uuid.UUID) -> int:
     ).all()
     if not rows:
         return order_total(conn, order_id)[0]
-    return sum(
-        (row.quantity - row.short - row.cancelled - row.returned) * row.unit_price_minor
-        for row in rows
+    return net_value(
+        conn,
+        order_id,
+        _units(rows, lambda r: r.quantity - r.short - r.cancelled - r.returned),
     )
 
 
@@ -300,7 +302,9 @@ def capture_due(
     rows = conn.execute(
         select(fulfilment_lines).where(fulfilment_lines.c.order_id == order_id)
     ).all()
-    shipped = sum((row.fulfilled - row.returned) * row.unit_price_minor for row in rows)
+    shipped = net_value(
+        conn, order_id, _units(rows, lambda r: r.fulfilled - r.returned)
+    )
     amount = min(_open_authorisation(sums), shipped - sums["capture"])
     provider = _last_provider(conn, order_id, PaymentOperation.AUTHORISE)
     if amount <= 0 or provider not in providers:
@@ -462,3 +466,12 @@ def _last_provider(
         .order_by(payment_transactions.c.id.desc())
         .limit(1)
     )
+
+
+def _units(rows, count) -> dict[int, tuple[int, int]]:
+    """{line_no: (unit price, units counted)} over a line's fulfilment rows."""
+    units: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        price, counted = units.get(row.line_no, (row.unit_price_minor, 0))
+        units[row.line_no] = (price, counted + count(row))
+    return units

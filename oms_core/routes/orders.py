@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Header, Path, Query, Response
 
-from oms_core import orders
+from oms_core import orders, sale_details
 from oms_core.api_models import (
     LOCATION_ID_PATTERN,
     ApiError,
@@ -59,6 +59,24 @@ def place_order(
     placed = orders.place_order(engine, order_id, body)
     response.status_code = 201 if placed.created else 200
     return placed.order
+
+
+@router.get(
+    "/by-reference/{reference}",
+    response_model=Order,
+    responses={404: {"model": ApiError}, 422: {"model": ApiError}},
+)
+def find_by_reference(
+    connection: ReadConnection,
+    reference: Annotated[str, Path(min_length=4, max_length=16)],
+) -> Order:
+    """The one order whose receipt reference (``OA-`` + hex digits) starts so."""
+    order = orders.load_order(
+        connection, sale_details.find_by_reference(connection, reference)
+    )
+    if order is None:
+        raise not_found(ErrorCode.NOT_FOUND, "no such order")
+    return order
 
 
 @router.get("/{order_id}", response_model=Order, responses={404: {"model": ApiError}})

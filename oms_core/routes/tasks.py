@@ -8,6 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Request
 
+from oms_core import sale_details
 from oms_core.api_models import (
     LOCATION_ID_PATTERN,
     ApiError,
@@ -34,11 +35,10 @@ def list_tasks(
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[StoreTask]:
     """The location's open and claimed tasks, oldest first."""
-    return Page[StoreTask](
-        items=tasks.list_tasks(
-            connection, location_id, include_done=include_done, limit=limit
-        )
+    found = tasks.list_tasks(
+        connection, location_id, include_done=include_done, limit=limit
     )
+    return Page[StoreTask](items=sale_details.with_notes(connection, found))
 
 
 @router.post("/v1/tasks/{task_id}/claim", response_model=StoreTask, responses=ERRORS)
@@ -63,6 +63,6 @@ def complete_task(
     return service.in_write(
         engine,
         lambda conn, now: tasks.complete_task(
-            conn, task_id, body.staff, body.found, now, chosen
+            conn, task_id, body.staff, body.found, now, chosen, body.resolution
         ),
     )
