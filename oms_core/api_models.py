@@ -551,6 +551,8 @@ class StoreTask(ApiModel):
     claimed_by: str | None = None
     lines: list[TaskLine]
     created_at: datetime
+    # The order's shipment group whose process made the task.
+    group: int = 0
     # The order's notes for the store (a phone order's instructions).
     notes: str | None = Field(default=None, repr=False)
 
@@ -591,15 +593,21 @@ class ReturnRequest(ApiModel):
 
 
 class ProcessEventRequest(ApiModel):
-    """An outside event for an order's process (``arrived``, ``delivered``)."""
+    """An outside event for an order's process (``arrived``, ``delivered``).
+
+    ``group`` names the shipment group; without it the event goes to the
+    only group that accepts it.
+    """
 
     event: EventName
+    group: int | None = Field(default=None, ge=0, lt=MAX_ORDER_LINES)
 
 
 class SwitchProcessRequest(ApiModel):
     """Run an order on another process before it is released (``curbside``)."""
 
     process: EventName
+    group: int = Field(default=0, ge=0, lt=MAX_ORDER_LINES)
 
 
 class ProcessView(ApiModel):
@@ -612,6 +620,12 @@ class ProcessView(ApiModel):
     state_title: str
     final: bool
     allowed_events: list[str]
+    # The shipment group this process runs, its order lines, and how many
+    # groups the order has (one process each).
+    group: int = 0
+    groups: int = 1
+    lines: list[int] = Field(default_factory=list)
+    collection_location_id: str | None = None
 
 
 class Tender(enum.StrEnum):
@@ -747,6 +761,8 @@ class OrderTracking(ApiModel):
     process: ProcessView | None = None
     timeline: list[OrderEvent]
     payments: PaymentSummary
+    # Every shipment group's process; ``process`` is the first still running.
+    groups: list[ProcessView] = Field(default_factory=list)
 
 
 class WebhookRequest(ApiModel):

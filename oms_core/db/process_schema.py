@@ -24,6 +24,7 @@ from sqlalchemy import (
     Text,
     UniqueConstraint,
     Uuid,
+    text,
 )
 
 from oms_core.db.schema import metadata
@@ -45,6 +46,8 @@ order_processes = Table(
     "order_processes",
     metadata,
     Column("order_id", ForeignKey("orders.id"), primary_key=True),
+    # One process per shipment group of the order (0, 1, ...).
+    Column("group_no", Integer, primary_key=True, server_default=text("0")),
     Column("process_name", String(64), nullable=False),
     Column("process_version", Integer, nullable=False),
     Column("state", String(64), nullable=False),
@@ -75,6 +78,7 @@ fulfilment_lines = Table(
     Column("unit_price_minor", BigInteger, nullable=False),
     Column("currency", String(3), nullable=False),
     Column("source_location_id", String(64), nullable=False),
+    Column("group_no", Integer, nullable=False, server_default=text("0")),
     Column("picked", Integer, nullable=False, default=0),
     Column("short", Integer, nullable=False, default=0),
     Column("cancelled", Integer, nullable=False, default=0),
@@ -92,6 +96,7 @@ process_tasks = Table(
     metadata,
     Column("id", Uuid, primary_key=True),
     Column("order_id", ForeignKey("orders.id"), nullable=False),
+    Column("group_no", Integer, nullable=False, server_default=text("0")),
     Column("state", String(64), nullable=False),
     Column("kind", String(32), nullable=False),
     Column("location_id", String(64), nullable=False),
@@ -109,6 +114,7 @@ process_timers = Table(
     metadata,
     Column("id", Integer, primary_key=True, autoincrement=True),
     Column("order_id", ForeignKey("orders.id"), nullable=False),
+    Column("group_no", Integer, nullable=False, server_default=text("0")),
     Column("state", String(64), nullable=False),
     Column("kind", String(8), nullable=False),
     Column("action", String(64), nullable=False),

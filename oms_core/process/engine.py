@@ -1,4 +1,10 @@
-"""Running an order's process: start, send events, enter states.
+"""Running an order's processes: start, send events, enter states.
+
+An order runs one process per shipment group (see
+:mod:`oms_core.process.groups`): its collected lines on one, its delivered
+lines on another. Each group has its own row, state, tasks and timers; the
+order's status summarises them (completed when every group has ended and
+one completed, cancelled when every group was cancelled).
 
 Every function works on the caller's connection inside the caller's
 transaction, so a transition, its tasks, timers, stock moves and events
@@ -19,21 +25,18 @@ from datetime import datetime, timedelta
 from sqlalchemy import Connection, select, update
 
 from oms_core.api_models import (
-    CustomerDetails,
     ErrorCode,
-    LocationKind,
     OrderStatus,
     ProcessView,
     TaskStatus,
 )
 from oms_core.db.process_schema import (
     fulfilment_lines,
-    order_customers,
     order_processes,
     process_tasks,
     process_timers,
 )
-from oms_core.db.schema import locations, order_lines, orders
+from oms_core.db.schema import orders
 from oms_core.errors import EngineError, conflict, not_found
 from oms_core.events import record_event
 from oms_core.process.definition import CANCELLED, Definition
@@ -46,155 +49,87 @@ MAX_CHAINED_STATES = 32
 
 @dataclass(frozen=True, slots=True)
 class Running:
-    """An order's process row with its definition."""
+    """One shipment group's process row with its definition."""
 
     order_id: uuid.UUID
     definition: Definition
     state: str
     collection_location_id: str | None
+    group_no: int = 0
 
 
-def start_process(
-    conn: Connection,
-    order_id: uuid.UUID,
-    *,
-    now: datetime,
-    customer: CustomerDetails | None = None,
-    name: str | None = None,
-    registry: Registry | None = None,
-) -> str:
-    """Start the order's process in the order's own transaction.
+def start_process(conn: Connection, order_id: uuid.UUID, **options) -> str:
+    """Start the order's processes: see :mod:`oms_core.process.start`."""
+    from oms_core.process.start import start_process as start
 
-    The process is chosen from the order's lines unless ``name`` is given;
-    the newest version of it is stored, and the order runs on that version
-    from now on. Returns the process name.
-    """
-    registry = registry or default_registry()
-    lines = conn.execute(
-        select(order_lines)
-        .where(order_lines.c.order_id == order_id)
-        .order_by(order_lines.c.line_no)
-    ).all()
-    collection = _collection_location(lines)
-    name = name or choose_process(conn, lines, collection)
-    definition = registry.latest(name)
-    registry.ensure_stored(conn, definition)
+    return start(conn, order_id, **options)
 
-    conn.execute(
-        fulfilment_lines.insert(),
-        [
-            {
-                "order_id": order_id,
-                "seq": line.line_no,
-                "line_no": line.line_no,
-                "sku": line.sku,
-                "quantity": line.quantity,
-                "unit_price_minor": line.unit_price_minor,
-                "currency": line.currency,
-                "source_location_id": line.source_location_id,
-                "picked": 0,
-                "short": 0,
-                "cancelled": 0,
-                "fulfilled": 0,
-                "returned": 0,
-            }
-            for line in lines
-        ],
+
+def load_running(
+    conn: Connection, order_id: uuid.UUID, *, group_no: int = 0, lock: bool = False
+) -> Running:
+    """One group's running process, or a 404 refusal."""
+    statement = select(order_processes).where(
+        order_processes.c.order_id == order_id,
+        order_processes.c.group_no == group_no,
     )
-    if customer is not None:
-        conn.execute(
-            order_customers.insert().values(
-                order_id=order_id,
-                name=customer.name,
-                email=customer.email.strip().lower() if customer.email else None,
-                phone_digits=phone_digits(customer.phone) if customer.phone else None,
-            )
-        )
-    conn.execute(
-        order_processes.insert().values(
-            order_id=order_id,
-            process_name=definition.name,
-            process_version=definition.version,
-            state=definition.start,
-            collection_location_id=collection,
-            updated_at=now,
-        )
-    )
-    record_event(
-        conn,
-        "order.created",
-        {"process": definition.name, "version": definition.version},
-        order_id,
-        now=now,
-    )
-    for line in lines:
-        record_event(
-            conn,
-            "stock.reserved",
-            {
-                "sku": line.sku,
-                "location_id": line.source_location_id,
-                "quantity": line.quantity,
-            },
-            order_id,
-            now=now,
-        )
-
-    running = Running(order_id, definition, definition.start, collection)
-    _enter(conn, running, definition.start, now, depth=0)
-    logger.info("order process started")
-    return definition.name
-
-
-def choose_process(conn: Connection, lines: list, collection: str | None) -> str:
-    """The standard process for an order's lines.
-
-    TODO: one process per order; an order mixing collected and delivered
-    lines runs the collection process for all of them. Curbside is chosen
-    by :func:`switch_process` after placement, as the order request has no
-    field for it.
-    """
-    kinds = dict(
-        conn.execute(
-            select(locations.c.id, locations.c.kind).where(
-                locations.c.id.in_(
-                    {line.source_location_id for line in lines} | {collection}
-                )
-            )
-        ).all()
-    )
-    sources = {line.source_location_id for line in lines}
-    if collection is not None:
-        if kinds.get(collection) == LocationKind.COLLECTION_POINT:
-            return "collection_point"
-        return "collect_here" if sources == {collection} else "collect_elsewhere"
-    source_kinds = {kinds.get(source) for source in sources}
-    if LocationKind.SUPPLIER in source_kinds:
-        return "drop_ship"
-    if source_kinds & {LocationKind.DISTRIBUTION_CENTRE, LocationKind.WAREHOUSE}:
-        return "deliver_from_dc"
-    return "ship_from_store"
-
-
-def load_running(conn: Connection, order_id: uuid.UUID, *, lock: bool = False):
-    """The order's running process, or a 404 refusal."""
-    statement = select(order_processes).where(order_processes.c.order_id == order_id)
     if lock:
         statement = statement.with_for_update()
     row = conn.execute(statement).first()
     if row is None:
+        raise not_found(
+            ErrorCode.NOT_FOUND, "no process for this order and group", group=group_no
+        )
+    return _running(conn, row)
+
+
+def running_groups(
+    conn: Connection, order_id: uuid.UUID, *, lock: bool = False
+) -> list[Running]:
+    """Every group's running process, by group number; 404 when none."""
+    statement = (
+        select(order_processes)
+        .where(order_processes.c.order_id == order_id)
+        .order_by(order_processes.c.group_no)
+    )
+    if lock:
+        statement = statement.with_for_update()
+    rows = conn.execute(statement).all()
+    if not rows:
         raise not_found(ErrorCode.NOT_FOUND, "no process for this order")
+    return [_running(conn, row) for row in rows]
+
+
+def _running(conn: Connection, row) -> Running:
     definition = default_registry().stored(conn, row.process_name, row.process_version)
-    return Running(order_id, definition, row.state, row.collection_location_id)
+    return Running(
+        row.order_id,
+        definition,
+        row.state,
+        row.collection_location_id,
+        row.group_no,
+    )
 
 
-def fire(conn: Connection, order_id: uuid.UUID, event: str, *, now: datetime) -> str:
-    """Send ``event`` to the order's process; returns the state it is in after.
+def is_final(running: Running) -> bool:
+    """True when the group's process has ended."""
+    return running.definition.states[running.state].final
+
+
+def fire(
+    conn: Connection,
+    order_id: uuid.UUID,
+    event: str,
+    *,
+    now: datetime,
+    group_no: int = 0,
+) -> str:
+    """Send ``event`` to one group's process; returns the state it is in after.
 
     An event the current state has no exit for is refused with a 409 that
     names the state and the events it accepts.
     """
-    running = load_running(conn, order_id, lock=True)
+    running = load_running(conn, order_id, group_no=group_no, lock=True)
     target = running.definition.target(running.state, event)
     if target is None:
         raise conflict(
@@ -202,8 +137,47 @@ def fire(conn: Connection, order_id: uuid.UUID, event: str, *, now: datetime) ->
             f"event {event!r} is not allowed in state {running.state!r}",
             state=running.state,
             allowed=allowed_events(running.definition, running.state),
+            group=group_no,
         )
     return _move(conn, running, event, target, now, depth=0)
+
+
+def fire_accepted(
+    conn: Connection,
+    order_id: uuid.UUID,
+    event: str,
+    *,
+    now: datetime,
+    group_no: int | None = None,
+) -> int:
+    """Send an outside event to the group named, or to the one that accepts it.
+
+    Without a group the event goes to the only group whose state has an exit
+    for it; none is refused as an invalid transition, several as ambiguous.
+    Returns the group it went to.
+    """
+    if group_no is not None:
+        fire(conn, order_id, event, now=now, group_no=group_no)
+        return group_no
+
+    groups = running_groups(conn, order_id, lock=True)
+    taking = [
+        running
+        for running in groups
+        if running.definition.target(running.state, event) is not None
+    ]
+    if len(taking) != 1:
+        raise conflict(
+            ErrorCode.INVALID_TRANSITION,
+            f"event {event!r} is not allowed in state {groups[0].state!r}"
+            if not taking
+            else f"several groups accept {event!r}; name the group",
+            state=groups[0].state,
+            allowed=allowed_events(groups[0].definition, groups[0].state),
+            groups={str(g.group_no): g.state for g in groups},
+        )
+    fire(conn, order_id, event, now=now, group_no=taking[0].group_no)
+    return taking[0].group_no
 
 
 def switch_process(
@@ -212,15 +186,16 @@ def switch_process(
     name: str,
     *,
     now: datetime,
+    group_no: int = 0,
     registry: Registry | None = None,
 ) -> ProcessView:
-    """Run the order on another process (curbside, say) before it is released.
+    """Run a group on another process (curbside, say) before it is released.
 
-    Allowed only while the order is still in its first state, so no task or
+    Allowed only while the group is still in its first state, so no task or
     stock move has happened under the old process.
     """
     registry = registry or default_registry()
-    running = load_running(conn, order_id, lock=True)
+    running = load_running(conn, order_id, group_no=group_no, lock=True)
     if running.state != running.definition.start:
         raise conflict(
             ErrorCode.INVALID_TRANSITION,
@@ -232,10 +207,13 @@ def switch_process(
         raise not_found(ErrorCode.NOT_FOUND, f"no process {name!r}") from exc
     registry.ensure_stored(conn, definition)
 
-    _close_state(conn, order_id, running.state, now)
+    _close_state(conn, order_id, running.state, now, group_no)
     conn.execute(
         update(order_processes)
-        .where(order_processes.c.order_id == order_id)
+        .where(
+            order_processes.c.order_id == order_id,
+            order_processes.c.group_no == group_no,
+        )
         .values(
             process_name=definition.name,
             process_version=definition.version,
@@ -246,15 +224,28 @@ def switch_process(
     record_event(
         conn,
         "order.process_changed",
-        {"from": running.definition.name, "to": definition.name},
+        {"from": running.definition.name, "to": definition.name, "group": group_no},
         order_id,
         now=now,
     )
     moved = Running(
-        order_id, definition, definition.start, running.collection_location_id
+        order_id,
+        definition,
+        definition.start,
+        running.collection_location_id,
+        group_no,
     )
-    _enter(conn, moved, definition.start, now, depth=0)
-    return view(conn, order_id)
+    enter_state(conn, moved, definition.start, now, depth=0)
+    return view(conn, order_id, group_no)
+
+
+def view(
+    conn: Connection, order_id: uuid.UUID, group_no: int | None = None
+) -> ProcessView:
+    """Where the order is: see :func:`oms_core.process.group_views.view`."""
+    from oms_core.process.group_views import view as group_view
+
+    return group_view(conn, order_id, group_no)
 
 
 def allowed_events(definition: Definition, state: str) -> list[str]:
@@ -263,21 +254,6 @@ def allowed_events(definition: Definition, state: str) -> list[str]:
     if current.final:
         return []
     return sorted({*current.exits, "cancel"})
-
-
-def view(conn: Connection, order_id: uuid.UUID) -> ProcessView:
-    """Where the order is, as the API shows it."""
-    running = load_running(conn, order_id)
-    state = running.definition.states[running.state]
-    return ProcessView(
-        order_id=order_id,
-        process=running.definition.name,
-        version=running.definition.version,
-        state=running.state,
-        state_title=state.title,
-        final=state.final,
-        allowed_events=allowed_events(running.definition, running.state),
-    )
 
 
 def _move(
@@ -297,6 +273,7 @@ def _move(
         update(order_processes)
         .where(
             order_processes.c.order_id == running.order_id,
+            order_processes.c.group_no == running.group_no,
             order_processes.c.state == running.state,
         )
         .values(state=target, updated_at=now)
@@ -306,18 +283,18 @@ def _move(
             ErrorCode.INVALID_TRANSITION, "the order moved on meanwhile; try again"
         )
 
-    _close_state(conn, running.order_id, running.state, now)
+    _close_state(conn, running.order_id, running.state, now, running.group_no)
     if running.definition.states[target].final:
-        status = OrderStatus.CANCELLED if target == CANCELLED else OrderStatus.COMPLETED
-        conn.execute(
-            update(orders)
-            .where(orders.c.id == running.order_id)
-            .values(status=status.value)
-        )
+        _summarise_status(conn, running.order_id)
     record_event(
         conn,
         "order.state_changed",
-        {"from": running.state, "to": target, "event": event},
+        {
+            "from": running.state,
+            "to": target,
+            "event": event,
+            "group": running.group_no,
+        },
         running.order_id,
         now=now,
     )
@@ -326,25 +303,42 @@ def _move(
         running.definition,
         target,
         running.collection_location_id,
+        running.group_no,
     )
-    return _enter(conn, moved, target, now, depth=depth + 1)
+    return enter_state(conn, moved, target, now, depth=depth + 1)
 
 
-def _enter(
+def _summarise_status(conn: Connection, order_id: uuid.UUID) -> None:
+    """The order's status once every group has ended: completed or cancelled."""
+    groups = running_groups(conn, order_id)
+    if not all(is_final(running) for running in groups):
+        return
+    cancelled = all(running.state == CANCELLED for running in groups)
+    status = OrderStatus.CANCELLED if cancelled else OrderStatus.COMPLETED
+    conn.execute(
+        update(orders).where(orders.c.id == order_id).values(status=status.value)
+    )
+
+
+def enter_state(
     conn: Connection, running: Running, state_id: str, now: datetime, *, depth: int
 ) -> str:
+    """Enter a group's state: its timers, its job, its tasks; returns the state.
+
+    A task state with nothing left to handle moves on at once.
+    """
     state = running.definition.states[state_id]
     for timer in state.timers:
         _schedule(
             conn,
-            running.order_id,
+            running,
             state_id,
             "job" if timer.job else "event",
             timer.job or timer.event or "",
             now + timedelta(hours=timer.after_hours),
         )
     if state.job is not None:
-        _schedule(conn, running.order_id, state_id, "job", state.job, now)
+        _schedule(conn, running, state_id, "job", state.job, now)
     if state.task is not None:
         made = open_tasks(conn, running, state_id, state.task.kind, state.task.at, now)
         if made == 0:
@@ -361,10 +355,16 @@ def open_tasks(
     at: str,
     now: datetime,
 ) -> int:
-    """Create the state's tasks: one per source location, or one at collection."""
+    """Create the state's tasks: one per source location, or one at collection.
+
+    Only the group's own lines are looked at.
+    """
     rows = conn.execute(
         select(fulfilment_lines)
-        .where(fulfilment_lines.c.order_id == running.order_id)
+        .where(
+            fulfilment_lines.c.order_id == running.order_id,
+            fulfilment_lines.c.group_no == running.group_no,
+        )
         .order_by(fulfilment_lines.c.seq)
     ).all()
     groups: dict[str, list[dict]] = {}
@@ -382,7 +382,16 @@ def open_tasks(
             )
 
     for location_id, lines in groups.items():
-        add_task(conn, running.order_id, state_id, kind, location_id, lines, now)
+        add_task(
+            conn,
+            running.order_id,
+            state_id,
+            kind,
+            location_id,
+            lines,
+            now,
+            group_no=running.group_no,
+        )
     return len(groups)
 
 
@@ -394,13 +403,16 @@ def add_task(
     location_id: str,
     lines: list[dict],
     now: datetime,
+    *,
+    group_no: int = 0,
 ) -> uuid.UUID:
-    """One open task with its lines; writes ``task.created``."""
+    """One open task of a group with its lines; writes ``task.created``."""
     task_id = uuid.uuid4()
     conn.execute(
         process_tasks.insert().values(
             id=task_id,
             order_id=order_id,
+            group_no=group_no,
             state=state_id,
             kind=kind,
             location_id=location_id,
@@ -413,7 +425,12 @@ def add_task(
     record_event(
         conn,
         "task.created",
-        {"task_id": str(task_id), "kind": kind, "location_id": location_id},
+        {
+            "task_id": str(task_id),
+            "kind": kind,
+            "location_id": location_id,
+            "group": group_no,
+        },
         order_id,
         now=now,
     )
@@ -422,7 +439,7 @@ def add_task(
 
 def _schedule(
     conn: Connection,
-    order_id: uuid.UUID,
+    running: Running,
     state_id: str,
     kind: str,
     action: str,
@@ -430,7 +447,8 @@ def _schedule(
 ) -> None:
     conn.execute(
         process_timers.insert().values(
-            order_id=order_id,
+            order_id=running.order_id,
+            group_no=running.group_no,
             state=state_id,
             kind=kind,
             action=action,
@@ -441,13 +459,18 @@ def _schedule(
 
 
 def _close_state(
-    conn: Connection, order_id: uuid.UUID, state_id: str, now: datetime
+    conn: Connection,
+    order_id: uuid.UUID,
+    state_id: str,
+    now: datetime,
+    group_no: int,
 ) -> None:
-    """Leaving a state voids its timers and cancels its unfinished tasks."""
+    """Leaving a group's state voids its timers and cancels its unfinished tasks."""
     conn.execute(
         update(process_timers)
         .where(
             process_timers.c.order_id == order_id,
+            process_timers.c.group_no == group_no,
             process_timers.c.state == state_id,
             process_timers.c.fired_at.is_(None),
         )
@@ -456,6 +479,7 @@ def _close_state(
     open_ids = conn.scalars(
         select(process_tasks.c.id).where(
             process_tasks.c.order_id == order_id,
+            process_tasks.c.group_no == group_no,
             process_tasks.c.state == state_id,
             process_tasks.c.status.in_(
                 [TaskStatus.OPEN.value, TaskStatus.CLAIMED.value]
@@ -471,14 +495,6 @@ def _close_state(
         record_event(
             conn, "task.cancelled", {"task_id": str(task_id)}, order_id, now=now
         )
-
-
-def _collection_location(lines: list) -> str | None:
-    for line in lines:
-        fulfilment = json.loads(line.fulfilment)
-        if fulfilment.get("method") == "collect":
-            return fulfilment["location_id"]
-    return None
 
 
 def phone_digits(phone: str) -> str:

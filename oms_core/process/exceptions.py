@@ -24,6 +24,7 @@ from oms_core.events import record_event
 from oms_core.payments import ledger
 from oms_core.payments.providers import PaymentProvider
 from oms_core.process import engine, stock_moves
+from oms_core.process.group_views import live_units
 
 logger = logging.getLogger(__name__)
 
@@ -35,19 +36,34 @@ def cancel(
     providers: Mapping[str, PaymentProvider],
     now: datetime,
 ) -> None:
-    """Cancel the order (``lines`` None) or some units of some lines."""
-    running = engine.load_running(conn, order_id, lock=True)
-    if running.definition.states[running.state].final:
+    """Cancel the order (``lines`` None) or some units of some lines.
+
+    Each shipment group left with nothing to deliver is cancelled; the
+    others run on.
+    """
+    groups = engine.running_groups(conn, order_id, lock=True)
+    if all(engine.is_final(running) for running in groups):
         raise conflict(
-            ErrorCode.NOTHING_TO_CANCEL, f"the order is already {running.state}"
+            ErrorCode.NOTHING_TO_CANCEL, f"the order is already {groups[0].state}"
         )
     released = cancel_held(conn, order_id, lines, providers, now)
     if released == 0:
         raise conflict(
             ErrorCode.NOTHING_TO_CANCEL, "nothing is held; return the goods instead"
         )
-    if ledger.owed_value(conn, order_id) == 0:
-        engine.fire(conn, order_id, "cancel", now=now)
+    cancel_emptied_groups(conn, order_id, now)
+
+
+def cancel_emptied_groups(conn: Connection, order_id: uuid.UUID, now: datetime) -> int:
+    """Send ``cancel`` to every running group with no unit left; how many."""
+    cancelled = 0
+    for running in engine.running_groups(conn, order_id):
+        if engine.is_final(running):
+            continue
+        if live_units(conn, order_id, running.group_no) == 0:
+            engine.fire(conn, order_id, "cancel", now=now, group_no=running.group_no)
+            cancelled += 1
+    return cancelled
 
 
 def cancel_held(
@@ -56,13 +72,21 @@ def cancel_held(
     lines: list[LineQuantity] | None,
     providers: Mapping[str, PaymentProvider],
     now: datetime,
+    *,
+    group_no: int | None = None,
 ) -> int:
-    """Release the held units asked for (all if None); returns how many."""
-    rows = conn.execute(
+    """Release the held units asked for (all if None); returns how many.
+
+    With ``group_no`` only that shipment group's lines are looked at.
+    """
+    statement = (
         select(fulfilment_lines)
         .where(fulfilment_lines.c.order_id == order_id)
         .order_by(fulfilment_lines.c.seq.desc())
-    ).all()
+    )
+    if group_no is not None:
+        statement = statement.where(fulfilment_lines.c.group_no == group_no)
+    rows = conn.execute(statement).all()
     wanted = _wanted(rows, lines)
 
     released = 0
@@ -93,7 +117,7 @@ def cancel_held(
     record_event(
         conn,
         "order.lines_cancelled",
-        {"units": released, "whole": lines is None},
+        {"units": released, "whole": lines is None, "group": group_no},
         order_id,
         now=now,
     )
@@ -110,7 +134,7 @@ def return_lines(
     now: datetime,
 ) -> None:
     """Take back collected or delivered units at ``location_id`` and refund."""
-    engine.load_running(conn, order_id, lock=True)
+    engine.running_groups(conn, order_id, lock=True)
     if conn.scalar(select(locations.c.id).where(locations.c.id == location_id)) is None:
         raise invalid(
             ErrorCode.UNKNOWN_LOCATION, f"no location with id {location_id!r}"

@@ -31,12 +31,17 @@ class RetryLater(RuntimeError):
 
 @dataclass(frozen=True, slots=True)
 class JobContext:
-    """What a job gets: the transaction, the order, the time, the providers."""
+    """What a job gets: the transaction, the order, the time, the providers.
+
+    ``group_no`` is the shipment group whose process runs the job: a job
+    moves only that group's lines.
+    """
 
     conn: Connection
     order_id: uuid.UUID
     now: datetime
     providers: Mapping[str, PaymentProvider]
+    group_no: int = 0
 
 
 def check_payment(ctx: JobContext) -> str:
@@ -53,13 +58,18 @@ def release_to_location(ctx: JobContext) -> str:
         set(
             ctx.conn.scalars(
                 select(fulfilment_lines.c.source_location_id).where(
-                    fulfilment_lines.c.order_id == ctx.order_id
+                    fulfilment_lines.c.order_id == ctx.order_id,
+                    fulfilment_lines.c.group_no == ctx.group_no,
                 )
             )
         )
     )
     record_event(
-        ctx.conn, "order.released", {"locations": sources}, ctx.order_id, now=ctx.now
+        ctx.conn,
+        "order.released",
+        {"locations": sources, "group": ctx.group_no},
+        ctx.order_id,
+        now=ctx.now,
     )
     return "done"
 
@@ -81,7 +91,7 @@ def capture_payment(ctx: JobContext) -> str:
 
 def dispatch_held(ctx: JobContext) -> str:
     """The goods still held left their source (a supplier shipped them)."""
-    consume_held(ctx.conn, ctx.order_id, None)
+    consume_held(ctx.conn, ctx.order_id, None, group_no=ctx.group_no)
     return "done"
 
 
@@ -90,27 +100,43 @@ def cancel_uncollected(ctx: JobContext) -> str:
     from oms_core.process.exceptions import cancel_held
 
     try:
-        cancel_held(ctx.conn, ctx.order_id, None, ctx.providers, ctx.now)
+        cancel_held(
+            ctx.conn, ctx.order_id, None, ctx.providers, ctx.now, group_no=ctx.group_no
+        )
     except ProviderTimeout as exc:
         raise RetryLater("the payment provider did not answer") from exc
     return "done"
 
 
 def complete_payments(ctx: JobContext) -> str:
-    """Capture what is due and release any authorisation left over."""
+    """Capture what is due; the last group to end releases what is left over.
+
+    While another shipment group still runs, only what it no longer needs
+    is released.
+    """
+    from oms_core.process.group_views import others_final
+
+    last = others_final(ctx.conn, ctx.order_id, ctx.group_no)
     try:
         ledger.capture_due(ctx.conn, ctx.order_id, ctx.providers, ctx.now)
-        ledger.settle(ctx.conn, ctx.order_id, ctx.providers, ctx.now, release_all=True)
+        ledger.settle(ctx.conn, ctx.order_id, ctx.providers, ctx.now, release_all=last)
     except ProviderTimeout as exc:
         raise RetryLater("the payment provider did not answer") from exc
     return "done"
 
 
-def consume_held(conn: Connection, order_id: uuid.UUID, seqs: set[int] | None) -> None:
-    """Every held unit of the lines ``seqs`` (all if None) leaves the pool."""
-    rows = conn.execute(
-        select(fulfilment_lines).where(fulfilment_lines.c.order_id == order_id)
-    ).all()
+def consume_held(
+    conn: Connection,
+    order_id: uuid.UUID,
+    seqs: set[int] | None,
+    *,
+    group_no: int | None = None,
+) -> None:
+    """Every held unit of the lines ``seqs`` (all of the group if None) leaves."""
+    statement = select(fulfilment_lines).where(fulfilment_lines.c.order_id == order_id)
+    if group_no is not None:
+        statement = statement.where(fulfilment_lines.c.group_no == group_no)
+    rows = conn.execute(statement).all()
     for row in rows:
         held = row.quantity - row.short - row.cancelled - row.fulfilled
         if held <= 0 or (seqs is not None and row.seq not in seqs):

@@ -24,7 +24,7 @@ def on_answer(
     conn: Connection, order_id: uuid.UUID, answer: PaymentAnswer, now: datetime
 ) -> bool:
     """Record ``answer`` once; True when it was new."""
-    running = process.load_running(conn, order_id, lock=True)
+    groups = process.running_groups(conn, order_id, lock=True)
     stored = ledger.record_answer(
         conn,
         order_id,
@@ -40,7 +40,12 @@ def on_answer(
     if not stored or not answer.approved:
         return stored
 
-    waiting = "paid" in running.definition.states[running.state].exits
+    waiting = [
+        running.group_no
+        for running in groups
+        if "paid" in running.definition.states[running.state].exits
+    ]
     if waiting and ledger.paid_enough(conn, order_id):
-        process.fire(conn, order_id, "paid", now=now)
+        for group_no in waiting:
+            process.fire(conn, order_id, "paid", now=now, group_no=group_no)
     return stored

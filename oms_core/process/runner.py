@@ -123,7 +123,8 @@ def _fire_one(
             ).one()
             state = conn.scalar(
                 select(order_processes.c.state).where(
-                    order_processes.c.order_id == timer.order_id
+                    order_processes.c.order_id == timer.order_id,
+                    order_processes.c.group_no == timer.group_no,
                 )
             )
             if state != timer.state:
@@ -147,16 +148,17 @@ def _fire_one(
 
 def _run(conn, timer, now: datetime, providers) -> None:
     order_id: uuid.UUID = timer.order_id
+    group = timer.group_no
     if timer.kind == "event":
-        process.fire(conn, order_id, timer.action, now=now)
+        process.fire(conn, order_id, timer.action, now=now, group_no=group)
         return
 
-    running = process.load_running(conn, order_id, lock=True)
-    result = JOBS[timer.action](JobContext(conn, order_id, now, providers))
+    running = process.load_running(conn, order_id, group_no=group, lock=True)
+    result = JOBS[timer.action](JobContext(conn, order_id, now, providers, group))
     state = running.definition.states[running.state]
     if result is not None and state.job == timer.action:
         # The state's own job moves it on; reminders and the like do not.
-        process.fire(conn, order_id, result, now=now)
+        process.fire(conn, order_id, result, now=now, group_no=group)
 
 
 def _postpone(engine: Engine, timer_id: int, now: datetime) -> None:

@@ -23,7 +23,7 @@ from oms_core.errors import EngineError, not_found
 from oms_core.events import read_events
 from oms_core.payments import ledger
 from oms_core.payments.providers import PaymentProvider, ProviderTimeout
-from oms_core.process import engine as process
+from oms_core.process import group_views
 from oms_core.process.engine import phone_digits
 
 logger = logging.getLogger(__name__)
@@ -67,9 +67,10 @@ def tracking(conn: Connection, order_id: uuid.UUID) -> OrderTracking:
     )
     return OrderTracking(
         order=order,
-        process=process.view(conn, order_id) if has_process else None,
+        process=group_views.view(conn, order_id) if has_process else None,
         timeline=timeline(conn, order_id),
         payments=ledger.summary(conn, order_id),
+        groups=group_views.views(conn, order_id) if has_process else [],
     )
 
 

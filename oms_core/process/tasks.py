@@ -28,6 +28,7 @@ from oms_core.events import record_event
 from oms_core.payments import ledger
 from oms_core.payments.providers import PaymentProvider
 from oms_core.process import engine, stock_moves
+from oms_core.process.group_views import live_units
 from oms_core.process.jobs import consume_held
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,8 @@ def complete_task(
     settled through ``providers``; an order left with nothing is cancelled.
     """
     task = get_task(conn, task_id)
-    engine.load_running(conn, task.order_id, lock=True)
+    group = task.group
+    engine.load_running(conn, task.order_id, group_no=group, lock=True)
     if task.status not in (TaskStatus.OPEN, TaskStatus.CLAIMED) or (
         task.status is TaskStatus.CLAIMED and task.claimed_by != staff
     ):
@@ -130,21 +132,22 @@ def complete_task(
         _resource(conn, task, seq, missing, now)
     if shorts:
         ledger.settle(conn, task.order_id, providers or {}, now)
-        if ledger.owed_value(conn, task.order_id) == 0:
-            engine.fire(conn, task.order_id, "cancel", now=now)
+        if live_units(conn, task.order_id, group) == 0:
+            engine.fire(conn, task.order_id, "cancel", now=now, group_no=group)
             return get_task(conn, task_id)
 
     remaining = conn.scalar(
         select(process_tasks.c.id)
         .where(
             process_tasks.c.order_id == task.order_id,
+            process_tasks.c.group_no == group,
             process_tasks.c.state == _task_state(conn, task_id),
             process_tasks.c.status.in_(ACTIVE),
         )
         .limit(1)
     )
     if remaining is None:
-        engine.fire(conn, task.order_id, "done", now=now)
+        engine.fire(conn, task.order_id, "done", now=now, group_no=group)
     return get_task(conn, task_id)
 
 
@@ -224,6 +227,7 @@ def _resource(
             unit_price_minor=row.unit_price_minor,
             currency=row.currency,
             source_location_id=elsewhere,
+            group_no=row.group_no,
             picked=0,
             short=0,
             cancelled=0,
@@ -247,6 +251,7 @@ def _resource(
         elsewhere,
         [{"seq": next_seq, "sku": row.sku, "quantity": missing}],
         now,
+        group_no=row.group_no,
     )
 
 
@@ -266,4 +271,5 @@ def _task(row) -> StoreTask:
         claimed_by=row.claimed_by,
         lines=[TaskLine(**line) for line in json.loads(row.lines)],
         created_at=row.created_at,
+        group=row.group_no,
     )

@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Path, Query, Request, Response
 
 from oms_core.api_models import (
+    MAX_ORDER_LINES,
     ApiError,
     CancelRequest,
     ErrorCode,
@@ -22,13 +23,14 @@ from oms_core.api_models import (
 from oms_core.deps import DbEngine, ReadConnection
 from oms_core.errors import invalid
 from oms_core.process import engine as process
-from oms_core.process import exceptions, service
+from oms_core.process import exceptions, group_views, service
 from oms_core.process.diagram import render_svg
 
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["order process"])
 OrderId = Annotated[uuid.UUID, Path()]
+GroupNo = Annotated[int | None, Query(ge=0, lt=MAX_ORDER_LINES)]
 ERRORS = {404: {"model": ApiError}, 409: {"model": ApiError}, 422: {"model": ApiError}}
 
 
@@ -42,15 +44,33 @@ def providers(request: Request):
 @router.get(
     "/v1/orders/{order_id}/process", response_model=ProcessView, responses=ERRORS
 )
-def get_process(connection: ReadConnection, order_id: OrderId) -> ProcessView:
-    """Where the order is in its process and which events it accepts."""
-    return process.view(connection, order_id)
+def get_process(
+    connection: ReadConnection, order_id: OrderId, group: GroupNo = None
+) -> ProcessView:
+    """Where a shipment group is in its process and which events it accepts.
+
+    Without ``group``: the first group still running.
+    """
+    return group_views.view(connection, order_id, group)
+
+
+@router.get(
+    "/v1/orders/{order_id}/processes",
+    response_model=Page[ProcessView],
+    responses=ERRORS,
+)
+def list_processes(connection: ReadConnection, order_id: OrderId) -> Page[ProcessView]:
+    """Every shipment group of the order with its lines and where it is."""
+    return Page[ProcessView](items=group_views.views(connection, order_id))
 
 
 @router.get("/v1/orders/{order_id}/process.svg", responses=ERRORS)
-def get_process_picture(connection: ReadConnection, order_id: OrderId) -> Response:
-    """The order's process as SVG, its current state outlined."""
-    running = process.load_running(connection, order_id)
+def get_process_picture(
+    connection: ReadConnection, order_id: OrderId, group: GroupNo = None
+) -> Response:
+    """A group's process as SVG, its current state outlined."""
+    shown = group_views.view(connection, order_id, group)
+    running = process.load_running(connection, order_id, group_no=shown.group)
     svg = render_svg(running.definition, running.state)
     return Response(svg, media_type="image/svg+xml")
 
@@ -69,8 +89,10 @@ def send_event(
         )
 
     def act(conn, now):
-        process.fire(conn, order_id, body.event, now=now)
-        return process.view(conn, order_id)
+        group = process.fire_accepted(
+            conn, order_id, body.event, now=now, group_no=body.group
+        )
+        return group_views.view(conn, order_id, group)
 
     return service.in_write(engine, act)
 
@@ -84,7 +106,9 @@ def switch_process(
     """Run the order on another process (e.g. ``curbside``) before release."""
     return service.in_write(
         engine,
-        lambda conn, now: process.switch_process(conn, order_id, body.process, now=now),
+        lambda conn, now: process.switch_process(
+            conn, order_id, body.process, now=now, group_no=body.group
+        ),
     )
 
 
@@ -99,9 +123,9 @@ def cancel_order(
 
     def act(conn, now):
         exceptions.cancel(conn, order_id, body.lines, chosen, now)
-        return service.tracking(conn, order_id)
 
-    return service.in_write(engine, act)
+    service.in_write(engine, act)
+    return service.after_payments(engine, chosen, order_id)
 
 
 @router.post(
@@ -117,9 +141,9 @@ def return_goods(
         exceptions.return_lines(
             conn, order_id, body.location_id, body.lines, chosen, now
         )
-        return service.tracking(conn, order_id)
 
-    return service.in_write(engine, act)
+    service.in_write(engine, act)
+    return service.after_payments(engine, chosen, order_id)
 
 
 @router.get(
