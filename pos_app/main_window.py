@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from pos_app.approved_total import approved_total
 from pos_app.background import BackgroundTasks
 from pos_app.kiosk import RecoveryScreen
 from pos_app.modes import MODE_PROFILES, ModeProfile
@@ -217,9 +218,12 @@ class MainWindow(QMainWindow):
 
     def show_confirmation(self, order_id) -> None:
         """The order number to quote, big, until the next basket starts."""
-        self.confirmation.setText(
-            f"Order {order_reference(order_id)} placed — quote this number"
-        )
+        text = f"Order {order_reference(order_id)} placed — quote this number"
+        last = self._session.last_order
+        priced = approved_total(last[1], self._session.last_approvals) if last else None
+        if priced is not None and last[0] == order_id:
+            text += f"\n{priced.text()}"
+        self.confirmation.setText(text)
         self.confirmation.setVisible(True)
 
     def show_recovery(self, shown: bool) -> None:
@@ -484,8 +488,13 @@ class MainWindow(QMainWindow):
         if self.mode.phone and self._session.customer is None:
             self.notify("Find or add the customer first: the order needs them.")
             return
+        panel = self.customer_panel
         try:
-            order_id = await self._session.submit(fulfilment)
+            order_id = await self._session.submit(
+                fulfilment,
+                notes=panel.notes_text() if panel else None,
+                payment_choice=panel.payment_choice() if panel else None,
+            )
         except SessionError as exc:
             self.notify(str(exc))
             return

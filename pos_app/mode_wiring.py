@@ -20,6 +20,7 @@ from PySide6.QtWidgets import QDialog, QFileDialog
 
 from oms_client import OmsConflict, OmsError, OmsNotFound, OmsRejected
 from oms_client.models import HANDOVER_CODE_PATTERN, Customer, ErrorCode
+from pos_app.approved_total import approved_total
 from pos_app.kiosk import RELOAD_AFTER_MS, IdleWatch
 from pos_app.receipt import (
     Receipt,
@@ -32,6 +33,7 @@ from pos_app.scanner import ScannerWedge
 from pos_app.session import SessionError
 from pos_app.widgets.approval_dialog import ApprovalDialog
 from pos_app.widgets.hand_over_dialog import HandOverDialog
+from pos_app.widgets.order_finder import RECEIPT_REFERENCE
 from pos_app.widgets.recall_dialog import RecallDialog
 from pos_app.widgets.sign_in_dialog import SignInDialog
 
@@ -69,6 +71,8 @@ class ModeWiring(QObject):
         window.receipt_requested.connect(self._on_window_receipt_requested)
         window.finished_requested.connect(self._on_window_finished_requested)
         window.hand_over_requested.connect(self._on_window_hand_over_requested)
+        till.session.approvals_changed.connect(self._on_session_approvals_changed)
+        till.session.basket_changed.connect(self._on_session_basket_changed)
 
         self.idle: IdleWatch | None = None
         if self.mode.kiosk:
@@ -131,11 +135,17 @@ class ModeWiring(QObject):
         self._spawn(self.handle_code(code), "Reading a scanned code")
 
     async def handle_code(self, code: str) -> None:
-        """A scanned product adds one; a hand-over code takes the basket over."""
+        """A scanned product adds one; a hand-over code takes the basket over;
+        a receipt's ``OA-`` reference opens its order."""
         window, session = self._till.window, self._till.session
         if not self.mode.kiosk and _HANDOVER.match(code) and not code.isdigit():
             await self.recall(code)
             return
+        orders = getattr(self._till, "orders", None)
+        if orders is not None and code.startswith("OA-"):
+            if RECEIPT_REFERENCE.match(code):
+                await orders.open_reference(code, reveal=True)
+                return
         product = await session.find_by_code(code)
         if product is None:
             window.notify(f"Not in the catalogue: {code}")
@@ -216,6 +226,21 @@ class ModeWiring(QObject):
         self._open(dialog)
         return dialog
 
+    def _on_session_approvals_changed(self, _approvals) -> None:
+        self._spawn(self.show_approved(), "Pricing the approvals")
+
+    def _on_session_basket_changed(self, _basket) -> None:
+        if self._till.session.approvals:
+            self._spawn(self.show_approved(), "Pricing the approvals")
+        elif self._till.window.basket_panel.approved.isVisible():
+            self._till.window.basket_panel.show_approved(None)
+
+    async def show_approved(self) -> None:
+        """Show on the basket what the approvals change: before and to pay."""
+        session = self._till.session
+        priced = approved_total(await session.basket(), session.approvals)
+        self._till.window.basket_panel.show_approved(priced.text() if priced else None)
+
     async def _approve(self, dialog: ApprovalDialog, values: dict) -> None:
         try:
             approval = await self._till.session.approve(**values)
@@ -271,6 +296,9 @@ class ModeWiring(QObject):
         panel = self._till.window.customer_panel
         if panel is not None:
             notes.append(f"Payment: {panel.payment.currentText()}")
+        priced = approved_total(basket, session.last_approvals)
+        if priced is not None:
+            notes.append(priced.text())
         lines = tuple(
             ReceiptLine(
                 name=line.name,
@@ -288,7 +316,7 @@ class ModeWiring(QObject):
             store_name=session.home.name,
             placed_at=basket.updated_at,
             lines=lines,
-            total=basket.total,
+            total=priced.total if priced else basket.total,
             currency=basket.currency or "GBP",
             notes=tuple(notes),
         )

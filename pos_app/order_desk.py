@@ -16,7 +16,8 @@ from PySide6.QtWidgets import QMessageBox
 
 from offline_store import AsyncDeviceStore, SyncWorker
 from offline_store.models import OutboxState
-from oms_client import OmsClient, OmsError, OmsNotFound
+from oms_client import OmsClient, OmsError, OmsNotFound, OmsRejected
+from oms_client.models import ErrorCode
 from pos_app.background import BackgroundTasks
 from pos_app.main_window import MainWindow
 from pos_app.receipt import order_reference
@@ -55,16 +56,18 @@ class OrderDesk(QObject):
         self._closed = False
         # Orders queued here whose acceptance by the engine is awaited.
         self._awaiting: set[uuid.UUID] = set()
-        # TODO: refuse claims until someone signs in; until then tasks are
-        # claimed under the session's fallback staff number.
+        # Tasks are claimed and completed only under a signed-in person's
+        # number; asked with nobody signed in, the sign-in opens first.
         self.tasks = TasksController(
-            window.tasks_panel, client, session.home.id, session.staff_number()
+            window.tasks_panel,
+            client,
+            session.home.id,
+            session.staff.staff_number if session.staff else None,
         )
 
         session.order_queued.connect(self._on_session_order_queued)
-        session.staff_changed.connect(
-            lambda _member: self.tasks.set_staff(session.staff_number())
-        )
+        session.staff_changed.connect(self._on_session_staff_changed)
+        self.tasks.sign_in_needed.connect(window.sign_in_requested)
         worker.add_listener(self._on_worker_changed)
         window.tasks_shown.connect(self._on_window_tasks_shown)
         window.order_finder.search_requested.connect(self._on_finder_search_requested)
@@ -122,11 +125,15 @@ class OrderDesk(QObject):
         self.order_shown.emit(str(order_id))
 
     async def find(self, query: OrderQuery) -> None:
-        """Look an order up by id, or a customer's orders by e-mail or phone."""
+        """Look an order up by id or receipt reference, or a customer's orders
+        by e-mail or phone."""
         finder = self._window.order_finder
         if query.kind == "order_id":
             finder.show_results([])
             await self.open_order(uuid.UUID(query.value))
+            return
+        if query.kind == "reference":
+            await self.open_reference(query.value)
             return
         try:
             if query.kind == "email":
@@ -140,11 +147,39 @@ class OrderDesk(QObject):
         if len(found) == 1:
             await self.open_order(found[0].order.id)
 
+    async def open_reference(self, reference: str, *, reveal: bool = False) -> None:
+        """Open the order a receipt's ``OA-`` reference names."""
+        finder = self._window.order_finder
+        finder.show_results([])
+        try:
+            order = await self._client.find_order_by_reference(reference)
+        except OmsNotFound:
+            finder.show_message(f"No order {reference} at the order engine.")
+            return
+        except OmsRejected as exc:
+            ambiguous = exc.error is not None and exc.error.code == (
+                ErrorCode.REFERENCE_AMBIGUOUS
+            )
+            finder.show_message(
+                f"More than one order starts {reference}: type all eight "
+                "characters after OA-."
+                if ambiguous
+                else f"{reference} is not a receipt number."
+            )
+            return
+        except (OmsError, ValueError) as exc:
+            finder.show_message(f"The order could not be found: {exc}")
+            return
+        await self.open_order(order.id, reveal=reveal)
+
     def _on_finder_search_requested(self, query: OrderQuery) -> None:
         self._tasks.spawn(self.find(query), "Finding orders")
 
     def _on_finder_order_chosen(self, order_id: str) -> None:
         self._tasks.spawn(self.open_order(uuid.UUID(order_id)), "Loading an order")
+
+    def _on_session_staff_changed(self, member) -> None:
+        self.tasks.set_staff(member.staff_number if member is not None else None)
 
     def _on_window_tasks_shown(self) -> None:
         self._tasks.spawn(self.tasks.refresh(), "Loading the store's tasks")

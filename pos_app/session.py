@@ -31,6 +31,7 @@ from oms_client.models import (
     ParkedBasket,
     ParkedLine,
     ParkRequest,
+    PaymentChoice,
     Product,
     Quote,
     QuoteRequest,
@@ -91,6 +92,8 @@ class TillSession(QObject):
         # before it is submitted.
         self.next_order_id = uuid.uuid4()
         self.last_order: tuple[uuid.UUID, Basket, Fulfilment] | None = None
+        # The approvals that went with the last order (for its receipt).
+        self.last_approvals: list[Approval] = []
 
     # -- connectivity ------------------------------------------------------
 
@@ -224,6 +227,7 @@ class TillSession(QObject):
             requested_by=self.staff.staff_number,
             supervisor_number=supervisor_number,
             supervisor_pin=supervisor_pin,
+            location_id=self.home.id,
         )
         approval = await self._client.record_approval(self.next_order_id, request)
         self.approvals.append(approval)
@@ -304,11 +308,18 @@ class TillSession(QObject):
 
     # -- submit ------------------------------------------------------------
 
-    async def submit(self, fulfilment: Fulfilment) -> uuid.UUID:
+    async def submit(
+        self,
+        fulfilment: Fulfilment,
+        notes: str | None = None,
+        payment_choice: PaymentChoice | None = None,
+    ) -> uuid.UUID:
         """Close the basket into the outbox; the sync worker sends it.
 
         The order id is made here, on the device, and travels as the
-        idempotency key, so a resend can never create a second order.
+        idempotency key, so a resend can never create a second order. The
+        approvals given for it go with it (the engine prices the order with
+        them), and so do a phone order's notes and payment choice.
         """
         basket = await self._store.current_basket()
         if not basket.lines:
@@ -332,11 +343,15 @@ class TillSession(QObject):
             ],
             customer=customer,
             placed_at=datetime.now(UTC),
+            approval_ids=[approval.id for approval in self.approvals],
+            notes=notes or None,
+            payment_choice=payment_choice,
         )
         await self._store.submit_basket(order_id, request.model_dump(mode="json"))
         logger.info("Order %s queued with %d lines", order_id, len(basket.lines))
 
         self.last_order = (order_id, basket, fulfilment)
+        self.last_approvals = list(self.approvals)
         self.next_order_id = uuid.uuid4()
         self.approvals = []
         self.approvals_changed.emit([])

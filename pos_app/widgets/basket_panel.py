@@ -73,6 +73,14 @@ class BasketPanel(QWidget):
         layout.addWidget(self._table, 1)
         layout.addWidget(self._empty)
         layout.addWidget(self._total)
+        # What supervisor approvals change: the price before and what is paid.
+        self.approved = QLabel()
+        self.approved.setObjectName("basketApproved")
+        self.approved.setAccessibleName("Approved price")
+        self.approved.setWordWrap(True)
+        self.approved.setAlignment(Qt.AlignmentFlag.AlignRight)
+        self.approved.setVisible(False)
+        layout.addWidget(self.approved)
         self.show_basket(None)
 
     @property
@@ -94,6 +102,11 @@ class BasketPanel(QWidget):
         self._table.setVisible(bool(lines))
         total = format_money(basket.total, basket.currency) if lines else "£0.00"
         self._total.setText(f"Total {total}")
+
+    def show_approved(self, text: str | None) -> None:
+        """What approvals change (``None`` hides it: no approvals)."""
+        self.approved.setText(text or "")
+        self.approved.setVisible(bool(text))
 
     def _fill_row(self, row: int, line: BasketLine) -> None:
         price = format_money(line.unit_price, line.currency)

@@ -145,8 +145,10 @@ class CustomerPanel(QWidget):
         return self.payment.currentData()
 
     def notes_text(self) -> str:
-        """The notes for the store, trimmed and capped."""
-        return self.notes.toPlainText().strip()[:MAX_NOTES]
+        """The notes for the store: printable text and line breaks, capped."""
+        text = self.notes.toPlainText()
+        kept = "".join(ch for ch in text if ch in "\n\t" or ch.isprintable())
+        return kept.strip()[:MAX_NOTES].strip()
 
     def reset(self) -> None:
         """Empty everything for the next call."""

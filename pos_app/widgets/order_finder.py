@@ -1,4 +1,4 @@
-"""Find an order by its id, or a customer's orders by e-mail or phone.
+"""Find an order by its id or receipt reference, or a customer's orders.
 
 :class:`OrderFinder` only shows and asks; its owner calls the engine.
 :func:`parse_order_query` decides what the associate typed.
@@ -31,25 +31,31 @@ logger = logging.getLogger(__name__)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
+# The receipt's ``OA-`` and 4 to 8 of its hex digits (typed or scanned).
+RECEIPT_REFERENCE = re.compile(r"^OA-?([0-9A-F]{4,8})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
 class OrderQuery:
-    """What to look an order up by: ``order_id``, ``email`` or ``phone``."""
+    """What to look an order up by: ``order_id``, ``reference``, ``email``
+    or ``phone``."""
 
     kind: str
     value: str
 
 
 def parse_order_query(text: str) -> OrderQuery | None:
-    """An order id, an e-mail address or a phone number; ``None`` otherwise."""
-    # TODO: find by the receipt's OA- reference too; the engine has no
-    # lookup by id prefix yet, so only the full id is accepted.
+    """An order id, a receipt reference (``OA-1A2B3C4D``, or its first four
+    digits and more), an e-mail address or a phone number; ``None`` otherwise.
+    """
     text = text.strip()
     try:
         return OrderQuery("order_id", str(uuid.UUID(text)))
     except ValueError:
         pass
+    reference = RECEIPT_REFERENCE.match(text.replace(" ", ""))
+    if reference:
+        return OrderQuery("reference", f"OA-{reference[1].upper()}")
     if _EMAIL.match(text):
         return OrderQuery("email", text)
     if _PHONE.match(text) and sum(c.isdigit() for c in text) >= 6:
@@ -74,7 +80,7 @@ class OrderFinder(QWidget):
 
         self.field = QLineEdit()
         self.field.setObjectName("orderSearch")
-        self.field.setPlaceholderText("Order id, customer e-mail or phone")
+        self.field.setPlaceholderText("OA- receipt number, order id, e-mail or phone")
         self.field.setAccessibleName("Find an order")
         self.field.setClearButtonEnabled(True)
         self.field.returnPressed.connect(self._on_find_clicked)

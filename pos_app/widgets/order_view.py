@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oms_client.models import OrderTracking
+from oms_client.models import Order, OrderTracking, PaymentChoice
 from pos_app.formatting import format_money
 
 logger = logging.getLogger(__name__)
@@ -76,6 +76,13 @@ class OrderView(QWidget):
         header.addWidget(refresh)
         header.addWidget(self._cancel)
 
+        # The receipt's reference, approved prices, payment and store notes.
+        self.details = QLabel("")
+        self.details.setObjectName("orderDetails")
+        self.details.setAccessibleName("Order details")
+        self.details.setWordWrap(True)
+        self.details.setTextFormat(Qt.TextFormat.PlainText)
+
         self.timeline = _table(["#", "When (UTC)", "What", "Detail"])
         self.payments = _table(["Operation", "Tender", "Amount", "Outcome", "Ref"])
         self._totals = QLabel("")
@@ -95,6 +102,7 @@ class OrderView(QWidget):
         self.tabs.addTab(scroll, "Process")
         layout = QVBoxLayout(self)
         layout.addLayout(header)
+        layout.addWidget(self.details)
         layout.addWidget(self.tabs, 1)
         self._cancel.setEnabled(False)
 
@@ -111,6 +119,7 @@ class OrderView(QWidget):
             f"Order {str(order.id)[:8]} · "
             f"{format_money(order.total.amount, order.total.currency)}"
         )
+        self.details.setText(order_details(order))
         process = tracking.process
         self._state.setText(process.state_title if process else order.status.value)
         self._cancel.setEnabled(bool(process and not process.final))
@@ -159,6 +168,36 @@ class OrderView(QWidget):
     def _on_cancel_clicked(self) -> None:
         if self._order_id:
             self.cancel_requested.emit(self._order_id)
+
+
+PAYMENT_WORDS = {
+    PaymentChoice.CARD_NOT_PRESENT: "card, customer not present",
+    PaymentChoice.ON_CONFIRMATION: "on confirmation",
+}
+
+
+def order_details(order: Order) -> str:
+    """The reference, approved prices, payment choice and notes, one a line."""
+    words = [f"Receipt {order.reference}" if order.reference else ""]
+    if order.list_total is not None:
+        words.append(
+            f"Approved price: was {_money(order.list_total)}, now {_money(order.total)}"
+        )
+    for line in order.lines:
+        if line.list_price is not None and line.list_price != line.unit_price:
+            words.append(
+                f"{line.sku}: {_money(line.unit_price)} each "
+                f"(catalogue {_money(line.list_price)})"
+            )
+    if order.payment_choice is not None:
+        words.append(f"Payment: {PAYMENT_WORDS[order.payment_choice]}")
+    if order.notes:
+        words.append(f"Notes for the store: {order.notes}")
+    return "\n".join(word for word in words if word)
+
+
+def _money(money) -> str:
+    return format_money(money.amount, money.currency)
 
 
 def _table(headers: list[str]) -> QTableWidget:

@@ -101,6 +101,8 @@ class TasksPanel(QWidget):
                 f"{KIND_TITLES.get(task.kind, task.kind)} · {units} unit(s) · "
                 f"order {str(task.order_id)[:8]} · {task.status.value}{who}"
             )
+            if task.notes:
+                text += f"\nNotes: {task.notes}"
             item = QListWidgetItem(text)
             item.setData(256, str(task.id))
             self.list.addItem(item)
@@ -155,26 +157,52 @@ class TasksPanel(QWidget):
 class TasksController(QObject):
     """Drives a :class:`TasksPanel` from the engine for one store and person.
 
+    Claiming and completing need someone signed in: asked with nobody, the
+    controller asks for a sign-in and carries the step out once someone has
+    signed in, under their own staff number.
+
     Signals:
         task_completed(str): the id of a task the associate finished.
+        sign_in_needed(): a claim or completion waits for someone to sign in.
     """
 
     task_completed = Signal(str)
+    sign_in_needed = Signal()
 
-    def __init__(self, panel: TasksPanel, client, location_id: str, staff: str) -> None:
+    def __init__(
+        self, panel: TasksPanel, client, location_id: str, staff: str | None
+    ) -> None:
         super().__init__(panel)
         self._panel = panel
         self._client = client
         self._location_id = location_id
         self._staff = staff
+        # The claim (found None) or completion waiting for a sign-in.
+        self._waiting: tuple[str, int | None] | None = None
         self._pending: set[asyncio.Task] = set()
         panel.refresh_requested.connect(self._on_panel_refresh_requested)
         panel.claim_requested.connect(self._on_panel_claim_requested)
         panel.complete_requested.connect(self._on_panel_complete_requested)
 
-    def set_staff(self, staff: str) -> None:
-        """Claim and complete as ``staff`` from now on (someone signed in)."""
+    @property
+    def staff(self) -> str | None:
+        """The staff number tasks are claimed under (``None``: nobody)."""
+        return self._staff
+
+    def set_staff(self, staff: str | None) -> None:
+        """Claim and complete as ``staff`` from now on; ``None``: signed out.
+
+        A step that waited for the sign-in is carried out now.
+        """
         self._staff = staff
+        waiting, self._waiting = self._waiting, None
+        if staff is None or waiting is None:
+            return
+        task_id, found = waiting
+        if found is None:
+            self._spawn(self.claim(task_id))
+        else:
+            self._spawn(self.complete(task_id, found))
 
     async def refresh(self) -> None:
         """Load the store's tasks into the panel."""
@@ -187,6 +215,8 @@ class TasksController(QObject):
 
     async def claim(self, task_id: str) -> None:
         """Claim a task for this person, then reload."""
+        if self._needs_sign_in(task_id, None):
+            return
         try:
             await self._client.claim_task(uuid.UUID(task_id), self._staff)
         except OmsError as exc:
@@ -195,6 +225,8 @@ class TasksController(QObject):
 
     async def complete(self, task_id: str, found: int) -> None:
         """Finish a task (claiming it first if nobody has), then reload."""
+        if self._needs_sign_in(task_id, found):
+            return
         try:
             await self._client.claim_task(uuid.UUID(task_id), self._staff)
             lines = []
@@ -211,6 +243,14 @@ class TasksController(QObject):
         else:
             self.task_completed.emit(task_id)
         await self.refresh()
+
+    def _needs_sign_in(self, task_id: str, found: int | None) -> bool:
+        if self._staff is not None:
+            return False
+        self._waiting = (task_id, found)
+        self._panel.show_message("Sign in (F2) to take this task: it is kept.")
+        self.sign_in_needed.emit()
+        return True
 
     async def wait_idle(self) -> None:
         """Wait until every call started from the panel has finished."""

@@ -1,0 +1,77 @@
+"""The basket's total with its supervisor approvals, as the engine will price it.
+
+A price override is the new unit price of its SKU; a discount comes off the
+basket, never below zero, spread across the lines by the engine's own rule.
+The engine decides (it checks every approval again); this is what the
+associate and the customer see before the order leaves.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+
+from offline_store import Basket
+from oms_client.models import Approval, ApprovalKind
+from oms_core.sale_pricing import spread_discount
+from pos_app.formatting import format_money
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class ApprovedTotal:
+    """The basket at catalogue prices, what is paid, and each approval's words."""
+
+    list_total: int
+    total: int
+    currency: str
+    lines: tuple[str, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether the approvals change what is paid."""
+        return self.total != self.list_total
+
+    def text(self) -> str:
+        """``Was £12.00 · approved: … · to pay £9.50`` for a label or a receipt."""
+        was = format_money(self.list_total, self.currency)
+        now = format_money(self.total, self.currency)
+        return f"Was {was} · {'; '.join(self.lines)} · to pay {now}"
+
+
+def approved_total(basket: Basket, approvals: list[Approval]) -> ApprovedTotal | None:
+    """The basket priced with ``approvals`` (``None`` when there are none)."""
+    if not approvals or not basket.lines:
+        return None
+    currency = basket.currency or "GBP"
+    overrides = {
+        approval.sku.upper(): approval
+        for approval in approvals
+        if approval.kind == ApprovalKind.PRICE_OVERRIDE and approval.sku
+    }
+    gross = []
+    words = []
+    for line in basket.lines:
+        override = overrides.get(line.sku.upper())
+        unit = override.amount.amount if override else line.unit_price
+        gross.append(unit * line.quantity)
+        if override:
+            words.append(
+                f"{line.sku} at {format_money(unit, currency)} "
+                f"(approved by {override.approved_by})"
+            )
+    discounts = [a for a in approvals if a.kind == ApprovalKind.DISCOUNT]
+    asked = sum(a.amount.amount for a in discounts)
+    taken = sum(spread_discount(asked, gross))
+    for approval in discounts:
+        words.append(
+            f"{format_money(approval.amount.amount, currency)} off "
+            f"(approved by {approval.approved_by})"
+        )
+    return ApprovedTotal(
+        list_total=basket.total,
+        total=sum(gross) - taken,
+        currency=currency,
+        lines=tuple(words),
+    )
