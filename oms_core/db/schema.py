@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from oms_core.db.types import UtcDateTime
+from oms_core.geo import cell_of
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,13 @@ NAMING = {
 # The database is built and upgraded by the Alembic revisions in
 # oms_core/migrations; a change here needs a new revision there.
 metadata = MetaData(naming_convention=NAMING)
+
+
+def _cell_of_row(context) -> int:
+    """The grid cell of the location being inserted."""
+    row = context.get_current_parameters()
+    return cell_of(row["lat"], row["lon"])
+
 
 products = Table(
     "products",
@@ -69,7 +77,10 @@ locations = Table(
     Column("opening_hours", String(255)),
     Column("daily_capacity", Integer),
     Column("country", String(2)),
+    # The grid cell of (lat, lon), see oms_core.geo.cell_of; filled on insert.
+    Column("cell", Integer, default=_cell_of_row),
     Index(None, "lat"),
+    Index(None, "cell"),
 )
 
 postcode_districts = Table(
