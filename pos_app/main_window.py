@@ -35,6 +35,7 @@ from pos_app.stock_lookup import StockSnapshot
 from pos_app.widgets.basket_panel import BasketPanel
 from pos_app.widgets.checkout_panel import CheckoutPanel
 from pos_app.widgets.customer_panel import CustomerPanel
+from pos_app.widgets.kiosk_panel import KioskActions, KioskProductPanel
 from pos_app.widgets.order_finder import OrderFinder
 from pos_app.widgets.order_view import OrderView
 from pos_app.widgets.promise_panel import PromisePanel
@@ -93,7 +94,8 @@ class MainWindow(QMainWindow):
         if self.mode.kiosk:
             self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
 
-        self.stock_panel = StockPanel()
+        # A customer at a kiosk gets plain words, not the associate's figures.
+        self.stock_panel = KioskProductPanel() if self.mode.kiosk else StockPanel()
         self.basket_panel = BasketPanel()
         self.checkout_panel = CheckoutPanel(session.home.id, session.home.name)
         self.promise_panel = None if self.mode.kiosk else PromisePanel()
@@ -250,6 +252,12 @@ class MainWindow(QMainWindow):
         if self.promise_panel is not None:
             layout.addWidget(self.promise_panel)
         layout.addWidget(self.checkout_panel)
+        self.kiosk_actions: KioskActions | None = None
+        if self.mode.kiosk:
+            self.kiosk_actions = KioskActions()
+            self.kiosk_actions.finished_requested.connect(self.finished_requested)
+            self.kiosk_actions.hand_over_requested.connect(self.hand_over_requested)
+            layout.addWidget(self.kiosk_actions)
 
         splitter = QSplitter()
         self._splitter = splitter

@@ -22,6 +22,7 @@ from oms_client import OmsConflict, OmsError, OmsNotFound, OmsRejected
 from oms_client.models import HANDOVER_CODE_PATTERN, Customer, ErrorCode
 from pos_app.approved_total import approved_total
 from pos_app.kiosk import RELOAD_AFTER_MS, IdleWatch
+from pos_app.kiosk_words import kiosk_promise
 from pos_app.receipt import (
     Receipt,
     ReceiptLine,
@@ -80,6 +81,7 @@ class ModeWiring(QObject):
             self.idle.idle.connect(self._on_idle_idle)
             self.idle.start(self._handle)
             self.watch_page()
+            till.session.stock_changed.connect(self._on_session_stock_changed)
         if window.customer_panel is not None:
             panel = window.customer_panel
             panel.search_requested.connect(self._on_customer_search_requested)
@@ -408,6 +410,17 @@ class ModeWiring(QObject):
         if self.idle is not None:
             self.idle.restart()
         logger.info("Kiosk ready for the next customer")
+
+    def _on_session_stock_changed(self, snapshot) -> None:
+        self._spawn(self.show_kiosk_promise(snapshot), "Asking when it could come")
+
+    async def show_kiosk_promise(self, snapshot) -> None:
+        """Tell the customer where to collect it and when it would arrive."""
+        session = self._till.session
+        promise = await kiosk_promise(
+            self._till.services.client, session.home, snapshot
+        )
+        self._till.window.stock_panel.show_promise(promise)
 
     def _on_window_hand_over_requested(self) -> None:
         self._spawn(self.hand_over_basket(), "Handing the basket over")

@@ -54,6 +54,23 @@ QLabel#handOverCode { font-size: 56px; font-weight: 800; letter-spacing: 6px;
     color: #1f2a44; }
 QLabel#recoveryTitle { font-size: 28px; font-weight: 700; color: #1f2a44; }
 QPushButton#padKey { font-size: 22px; font-weight: 600; }
+QLabel#kioskProductName { font-size: 26px; font-weight: 700; color: #1f2a44; }
+QLabel#kioskPrice { font-size: 34px; font-weight: 800; color: #0b6b3a; }
+QLabel#kioskHere, QLabel#kioskDeliver { font-size: 22px; font-weight: 600;
+    color: #1f2a44; }
+QLabel#kioskHere[level="ok"] { color: #0b6b3a; }
+QLabel#kioskHere[level="none"] { color: #8a4b00; }
+QPushButton#kioskAdd { background: #2f6fed; color: white; border: 0;
+    border-radius: 10px; font-size: 22px; font-weight: 700; }
+QPushButton#kioskAdd:disabled { background: #c4c9d4; }
+QPushButton#kioskCollect { font-size: 21px; font-weight: 600; text-align: left;
+    padding: 8px 14px; border-radius: 10px; border: 2px solid #2f6fed;
+    color: #1f2a44; background: #eef3fe; }
+QPushButton#kioskFinished, QPushButton#kioskHandOver { font-size: 20px;
+    font-weight: 700; border-radius: 10px; padding: 4px; }
+QPushButton#kioskFinished { background: #0b6b3a; color: white; border: 0; }
+QPushButton#kioskHandOver { background: white; color: #1f2a44;
+    border: 2px solid #1f2a44; }
 """
 
 # Touch screens: every target at least 44 px, nothing that needs a hover.
@@ -83,6 +100,12 @@ QPushButton#primary, QPushButton#submit { background: #000000; color: #ffffff;
     border: 2px solid #000000; }
 *:focus { border: 4px solid #0000ff; }
 QLabel#confirmation { background: #000000; color: #ffffff; }
+QLabel#kioskProductName, QLabel#kioskPrice, QLabel#kioskHere, QLabel#kioskDeliver,
+QLabel#kioskHere[level="ok"], QLabel#kioskHere[level="none"] { color: #000000; }
+QPushButton#kioskAdd, QPushButton#kioskFinished { background: #000000;
+    color: #ffffff; border: 2px solid #000000; }
+QPushButton#kioskCollect, QPushButton#kioskHandOver { background: #ffffff;
+    color: #000000; border: 3px solid #000000; }
 """
 
 

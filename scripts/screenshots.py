@@ -73,13 +73,16 @@ async def _photograph(
                 panel.fields[key].setText(value)
             panel.notes.setPlainText("Please call before delivery")
         if mode == "kiosk":
+            # The customer's panel first, then the hand-over code it leads to.
+            await _settle(till, 1.0)
+            till.window.grab().save(str(target))
             await till.modes.hand_over_basket()
             await _settle(till, 0.5)
             till.modes.hand_over.grab().save(
                 str(target.with_name(target.stem + "-code.png"))
             )
-
-        till.window.grab().save(str(target))
+        else:
+            till.window.grab().save(str(target))
         logger.info("Saved %s", target)
         await till.shutdown()
         await services.aclose()

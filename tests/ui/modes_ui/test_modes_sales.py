@@ -54,8 +54,12 @@ async def _accepted(till) -> bool:
     return summary.get("pending", 0) == 0 and summary.get("accepted", 0) >= 1
 
 
-def _collect_here(till) -> CollectFulfilment:
-    return CollectFulfilment(location_id=till.session.home.id)
+async def _submit(till) -> None:
+    """Press the checkout's submit button (collect here, the default)."""
+    button = till.window.checkout_panel._submit
+    await until(button.isEnabled, what="submit enabled")
+    QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+    await until(lambda: till.session.last_order, what="the order queued")
 
 
 def test_an_approved_price_and_discount_change_what_is_paid_everywhere(
@@ -83,9 +87,12 @@ def test_an_approved_price_and_discount_change_what_is_paid_everywhere(
         assert window.basket_panel.approved.isVisible()
 
         # And after submit, the confirmation, the receipt and the engine agree.
-        await window._submit(_collect_here(till))
+        await _submit(till)
         order_id = till.session.last_order[0]
-        assert "to pay £4.50" in window.confirmation.text()
+        await until(
+            lambda: "to pay £4.50" in window.confirmation.text(),
+            what="the approved total on the confirmation",
+        )
         till.services.worker.wake()
         await until(lambda: _accepted(till), what="the order sent", timeout=30)
         order = await engine_client.get_order(order_id)
@@ -125,7 +132,7 @@ def test_a_phone_orders_notes_and_payment_choice_reach_the_engine(
         # When the associate writes notes and picks "pay on confirmation".
         panel.notes.setPlainText("Leave with the neighbour at no. 12\x07")
         panel.payment.setCurrentIndex(panel.payment.findData("on_confirmation"))
-        await window._submit(_collect_here(till))
+        await _submit(till)
         order_id = till.session.last_order[0]
         till.services.worker.wake()
         await until(lambda: _accepted(till), what="the order sent", timeout=30)
