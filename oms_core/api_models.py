@@ -99,6 +99,7 @@ class ErrorCode(enum.StrEnum):
     PROVIDER_UNAVAILABLE = "provider_unavailable"
     APPROVAL_INVALID = "approval_invalid"
     REFERENCE_AMBIGUOUS = "reference_ambiguous"
+    SLOT_UNAVAILABLE = "slot_unavailable"
     INTERNAL = "internal"
 
 
@@ -710,6 +711,22 @@ class PaymentRecord(ApiModel):
     created_at: datetime
 
 
+class PendingPayment(ApiModel):
+    """A request the engine made of a provider that has no answer yet.
+
+    It is asked again (same ``reference``) after a time-out or a restart,
+    until the provider answers.
+    """
+
+    provider: str
+    reference: str
+    operation: PaymentOperation
+    amount: Money
+    attempts: int = 0
+    next_attempt_at: datetime | None = None
+    requested_at: datetime
+
+
 class PaymentSummary(ApiModel):
     plan: PaymentPlan | None = None
     authorised: Money
@@ -717,6 +734,8 @@ class PaymentSummary(ApiModel):
     refunded: Money
     released: Money
     records: list[PaymentRecord]
+    # Requests to a provider still waiting for an answer.
+    pending: list[PendingPayment] = Field(default_factory=list)
 
 
 class RefundRequest(ApiModel):
@@ -754,6 +773,50 @@ class OrderEvent(ApiModel):
     position: int | None = None
 
 
+class CollectionSlot(ApiModel):
+    """A collection slot at a store, in UTC and in the store's own zone.
+
+    ``local_start``/``local_end`` carry the zone's offset, so the hour a
+    clock change repeats shows twice with two offsets. ``available`` is
+    False when the slot is full or starts before the lead time.
+    """
+
+    starts_at: datetime
+    ends_at: datetime
+    local_start: datetime
+    local_end: datetime
+    timezone: str
+    capacity: int = Field(ge=0)
+    booked: int = Field(ge=0)
+    available: bool
+
+
+class CollectionSlotRequest(ApiModel):
+    """Book the slot starting at ``starts_at`` (any offset) for a collect order.
+
+    ``location_id`` is needed only when the order collects at several stores.
+    """
+
+    starts_at: datetime
+    location_id: LocationId | None = None
+
+    @field_validator("starts_at")
+    @classmethod
+    def _aware(cls, value: datetime) -> datetime:
+        if value.utcoffset() is None:
+            raise ValueError("starts_at must carry a time zone")
+        return value
+
+
+class CollectionBooking(ApiModel):
+    """The slot an order will be collected in."""
+
+    order_id: uuid.UUID
+    location_id: str
+    slot: CollectionSlot
+    booked_at: datetime
+
+
 class OrderTracking(ApiModel):
     """An order with where it is, its timeline and its payments."""
 
@@ -761,6 +824,8 @@ class OrderTracking(ApiModel):
     process: ProcessView | None = None
     timeline: list[OrderEvent]
     payments: PaymentSummary
+    # The collection slot booked, if any (PUT /v1/orders/{id}/collection-slot).
+    collection: CollectionBooking | None = None
     # Every shipment group's process; ``process`` is the first still running.
     groups: list[ProcessView] = Field(default_factory=list)
 

@@ -25,6 +25,7 @@ from oms_core.http_guards import BodySizeLimit, InternalErrorGuard
 from oms_core.migrations import upgrade
 from oms_core.routes import (
     approvals,
+    collection_slots,
     customers,
     events,
     holds,
@@ -74,6 +75,7 @@ def create_app(database_url: str | None = None) -> FastAPI:
         app.include_router(module.router)
     for module in (sourcing, holds):
         app.include_router(module.router)
+    app.include_router(collection_slots.router)
 
     app.add_exception_handler(EngineError, _on_engine_error)
     app.add_exception_handler(RequestValidationError, _on_validation_error)

@@ -7,8 +7,11 @@ yet refunded; after a cancellation, a short pick or a return,
 :func:`settle` refunds exactly what was taken beyond the value still
 owed and releases authorisations no longer needed.
 
-TODO: provider calls run inside the order's database transaction; a slow
-provider holds the order's row lock for as long as it takes.
+Nothing here calls a provider: a refund, capture or release is recorded as
+an intent in the caller's transaction, and :mod:`oms_core.payments.intents`
+asks the provider after that transaction has committed. Amounts asked and
+not yet answered count as taken (a second cancellation refunds nothing
+more while the first refund is being asked).
 """
 
 from __future__ import annotations
@@ -41,8 +44,9 @@ from oms_core.db.process_schema import (
 from oms_core.db.schema import orders
 from oms_core.errors import conflict, invalid, not_found
 from oms_core.events import record_event
+from oms_core.payments import intents
 from oms_core.payments.plans import PlanError, build_plan
-from oms_core.payments.providers import PaymentProvider, ProviderRequest
+from oms_core.payments.providers import PaymentProvider
 from oms_core.sale_pricing import net_value
 
 logger = logging.getLogger(__name__)
@@ -198,6 +202,7 @@ def summary(conn: Connection, order_id: uuid.UUID) -> PaymentSummary:
         .order_by(payment_transactions.c.id)
     ).all()
     return PaymentSummary(
+        pending=intents.pending(conn, order_id),
         plan=load_plan(conn, order_id),
         authorised=Money(amount=sums["authorise"], currency=currency),
         captured=Money(amount=sums["capture"], currency=currency),
@@ -239,12 +244,13 @@ def refund(
     *,
     provider: PaymentProvider,
     now: datetime,
-) -> int:
-    """Refund ``amount`` through ``provider``; refused above the net capture.
+) -> str:
+    """Ask ``provider`` to refund ``amount``; refused above the net capture.
 
-    Returns the amount approved now (0 while a terminal refund is pending).
+    Records the request (see :mod:`oms_core.payments.intents`); returns its
+    reference. Refunds still being asked count against the capture.
     """
-    sums = totals(conn, order_id)
+    sums = _with_open(conn, order_id)
     refundable = sums["capture"] - sums["refund"]
     if amount <= 0 or amount > refundable:
         raise conflict(
@@ -253,6 +259,13 @@ def refund(
             refundable=refundable,
         )
     return _ask(conn, order_id, provider, PaymentOperation.REFUND, amount, now)
+
+
+def _with_open(conn: Connection, order_id: uuid.UUID) -> dict[str, int]:
+    """Approved amounts plus those asked and not yet answered, by operation."""
+    sums = totals(conn, order_id)
+    asked = intents.open_amounts(conn, order_id)
+    return {op: sums[op] + asked[op] for op in sums}
 
 
 def settle(
@@ -264,18 +277,20 @@ def settle(
     release_all: bool = False,
 ) -> None:
     """Refund what was taken beyond the value owed; release unneeded holds."""
-    sums = totals(conn, order_id)
+    sums = _with_open(conn, order_id)
     owed = owed_value(conn, order_id)
     net_captured = sums["capture"] - sums["refund"]
 
     excess = net_captured - owed
     if excess > 0:
-        for name, available in _captured_by_provider(conn, order_id).items():
-            part = min(excess, available)
+        asked = intents.open_refunds_by_provider(conn, order_id)
+        for name, captured in _captured_by_provider(conn, order_id).items():
+            part = min(excess, captured - asked.get(name, 0))
             if part > 0 and name in providers:
-                excess -= _ask(
+                _ask(
                     conn, order_id, providers[name], PaymentOperation.REFUND, part, now
                 )
+                excess -= part
     open_auth = _open_authorisation(sums)
     needed = 0 if release_all else max(0, owed - max(0, net_captured))
     to_release = open_auth - min(open_auth, needed)
@@ -297,8 +312,11 @@ def capture_due(
     providers: Mapping[str, PaymentProvider],
     now: datetime,
 ) -> int:
-    """Capture, from open authorisations, the value of what has left."""
-    sums = totals(conn, order_id)
+    """Ask to capture, from open authorisations, the value of what has left.
+
+    Returns the amount asked (captures still being asked count as taken).
+    """
+    sums = _with_open(conn, order_id)
     rows = conn.execute(
         select(fulfilment_lines).where(fulfilment_lines.c.order_id == order_id)
     ).all()
@@ -309,9 +327,8 @@ def capture_due(
     provider = _last_provider(conn, order_id, PaymentOperation.AUTHORISE)
     if amount <= 0 or provider not in providers:
         return 0
-    return _ask(
-        conn, order_id, providers[provider], PaymentOperation.CAPTURE, amount, now
-    )
+    _ask(conn, order_id, providers[provider], PaymentOperation.CAPTURE, amount, now)
+    return amount
 
 
 def issue_final_invoice(
@@ -365,31 +382,12 @@ def _ask(
     operation: PaymentOperation,
     amount: int,
     now: datetime,
-) -> int:
+) -> str:
+    """Record the request; the provider is asked once this transaction commits."""
     _total, currency = order_total(conn, order_id)
-    count = conn.scalar(
-        select(func.count()).where(payment_transactions.c.order_id == order_id)
+    return intents.record_intent(
+        conn, order_id, provider.name, operation, amount, currency, now
     )
-    reference = f"{order_id}-{operation.value}-{count + 1}"
-    request = ProviderRequest(operation.value, reference, amount, currency)
-
-    approved = 0
-    for answer in provider.request(request):
-        stored = record_answer(
-            conn,
-            order_id,
-            provider=provider.name,
-            reference=answer.reference,
-            operation=operation,
-            tender=Tender.CARD,
-            amount=answer.amount,
-            currency=currency,
-            outcome=answer.outcome,
-            now=now,
-        )
-        if stored and answer.outcome == APPROVED:
-            approved += answer.amount
-    return approved
 
 
 def _check_limits(

@@ -74,9 +74,12 @@ class ExternalTerminal:
 class ScriptedProvider:
     """A provider that answers from a script, for tests.
 
-    Script steps: ``"approve"``, ``"decline"``, ``"timeout"`` and
-    ``"twice"`` (approve, and deliver the same answer a second time). When
-    the script runs out every request is approved.
+    Script steps: ``"approve"``, ``"decline"``, ``"timeout"`` (nothing
+    done, no answer), ``"lost"`` (approved, but the answer never arrives)
+    and ``"twice"`` (approve, and deliver the same answer a second time).
+    When the script runs out every request is approved. Like a real
+    provider it recognises a repeated reference: a request it already
+    acted on is answered as before, without a new step.
     """
 
     name = "scripted"
@@ -84,20 +87,25 @@ class ScriptedProvider:
     def __init__(self, script: Iterable[str] = ()) -> None:
         self._script = deque(script)
         self._lock = threading.Lock()
+        self._done: dict[str, list[ProviderAnswer]] = {}
         self.requests: list[ProviderRequest] = []
 
     def request(self, request: ProviderRequest) -> list[ProviderAnswer]:
-        """Answer by the next step of the script."""
+        """Answer by the next step of the script (a repeat as before)."""
         with self._lock:
             self.requests.append(request)
+            if request.reference in self._done:
+                return list(self._done[request.reference])
             step = self._script.popleft() if self._script else "approve"
 
-        reference = f"scripted-{request.reference}"
-        if step == "timeout":
-            raise ProviderTimeout("the scripted provider did not answer")
-        if step == "decline":
-            return [ProviderAnswer("declined", reference, request.amount)]
-        answer = ProviderAnswer("approved", reference, request.amount)
+            reference = f"scripted-{request.reference}"
+            if step == "timeout":
+                raise ProviderTimeout("the scripted provider did not answer")
+            outcome = "declined" if step == "decline" else "approved"
+            answer = ProviderAnswer(outcome, reference, request.amount)
+            self._done[request.reference] = [answer]
+        if step == "lost":
+            raise ProviderTimeout("the scripted provider's answer was lost")
         return [answer, answer] if step == "twice" else [answer]
 
 

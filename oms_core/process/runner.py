@@ -28,6 +28,7 @@ from oms_core.db.engine import WRITE
 from oms_core.db.process_schema import order_processes, process_timers
 from oms_core.errors import EngineError
 from oms_core.events.kafka import EventProducer, producer_from_env, publish_due
+from oms_core.payments import intents
 from oms_core.payments.providers import PaymentProvider, standard_providers
 from oms_core.process import engine as process
 from oms_core.process.jobs import JOBS, JobContext, RetryLater
@@ -49,6 +50,7 @@ class WorkDone:
     stale: int = 0
     webhooks: int = 0
     published: int = 0
+    payments: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -62,7 +64,9 @@ def run_due_work(
     deliver: bool = True,
     producer: EventProducer | None = None,
 ) -> WorkDone:
-    """Fire every timer due at ``now`` (once each), then deliver events.
+    """Fire every timer due at ``now`` (once each), ask the payment providers
+    what the jobs asked of them (:mod:`oms_core.payments.intents`), then
+    deliver events.
 
     Webhooks are delivered unless ``deliver`` is False; events go to Kafka
     when a ``producer`` is given (see :func:`oms_core.events.kafka.producer_from_env`).
@@ -88,6 +92,9 @@ def run_due_work(
             break
         for (timer_id,) in due:
             _fire_one(engine, timer_id, now, providers, worker, done)
+
+    # Provider calls outside any order transaction: what the jobs asked.
+    done.payments = intents.dispatch(engine, providers, now)
 
     if deliver:
         from oms_core.events.webhooks import deliver_due

@@ -21,10 +21,11 @@ from oms_core.db.engine import WRITE
 from oms_core.db.process_schema import order_customers, order_processes
 from oms_core.errors import EngineError, not_found
 from oms_core.events import read_events
-from oms_core.payments import ledger
+from oms_core.payments import intents, ledger
 from oms_core.payments.providers import PaymentProvider, ProviderTimeout
 from oms_core.process import group_views
 from oms_core.process.engine import phone_digits
+from oms_core.process.slot_bookings import booking_of
 
 logger = logging.getLogger(__name__)
 
@@ -57,6 +58,19 @@ def in_write(engine: Engine, action: Callable[[Connection, datetime], T]) -> T:
         ) from exc
 
 
+def after_payments(
+    engine: Engine, providers: Mapping[str, PaymentProvider], order_id: uuid.UUID
+) -> OrderTracking:
+    """Ask the providers what the committed action asked of them; the tracking.
+
+    A provider that does not answer is asked again by the job runner; its
+    request shows as pending meanwhile.
+    """
+    intents.dispatch(engine, providers, order_id=order_id)
+    with engine.connect() as conn:
+        return tracking(conn, order_id)
+
+
 def tracking(conn: Connection, order_id: uuid.UUID) -> OrderTracking:
     """The order, where it is, its timeline and its payments."""
     order = orders.load_order(conn, order_id)
@@ -70,6 +84,7 @@ def tracking(conn: Connection, order_id: uuid.UUID) -> OrderTracking:
         process=group_views.view(conn, order_id) if has_process else None,
         timeline=timeline(conn, order_id),
         payments=ledger.summary(conn, order_id),
+        collection=booking_of(conn, order_id),
         groups=group_views.views(conn, order_id) if has_process else [],
     )
 

@@ -20,7 +20,7 @@ from oms_core.api_models import (
 )
 from oms_core.deps import DbEngine, ReadConnection
 from oms_core.errors import invalid
-from oms_core.payments import ledger
+from oms_core.payments import intents, ledger
 from oms_core.process import service
 from oms_core.process.payment_events import on_answer
 from oms_core.routes.order_process import providers
@@ -66,7 +66,12 @@ def record_payment(
 def refund(
     engine: DbEngine, request: Request, order_id: OrderId, body: RefundRequest
 ) -> PaymentSummary:
-    """Refund an amount, never more than captured and not yet refunded."""
+    """Refund an amount, never more than captured and not yet refunded.
+
+    The request is recorded and committed, then the provider is asked; one
+    that does not answer is asked again by the job runner (the refund shows
+    under ``pending`` until it answers).
+    """
     chosen = providers(request)
     if body.provider not in chosen:
         raise invalid(ErrorCode.INVALID_REQUEST, f"no provider {body.provider!r}")
@@ -75,9 +80,11 @@ def refund(
         ledger.refund(
             conn, order_id, body.amount.amount, provider=chosen[body.provider], now=now
         )
-        return ledger.summary(conn, order_id)
 
-    return service.in_write(engine, act)
+    service.in_write(engine, act)
+    intents.dispatch(engine, chosen, order_id=order_id)
+    with engine.connect() as connection:
+        return ledger.summary(connection, order_id)
 
 
 @router.post("/invoices", response_model=Invoice, status_code=201, responses=ERRORS)

@@ -18,6 +18,7 @@ from oms_core.api_models import (
     StoreTask,
 )
 from oms_core.deps import DbEngine, ReadConnection
+from oms_core.payments import intents
 from oms_core.process import service, tasks
 from oms_core.routes.order_process import providers
 
@@ -60,9 +61,11 @@ def complete_task(
 ) -> StoreTask:
     """Finish a task; a pick may report fewer found (the rest is re-sourced)."""
     chosen = providers(request)
-    return service.in_write(
+    task = service.in_write(
         engine,
         lambda conn, now: tasks.complete_task(
             conn, task_id, body.staff, body.found, now, chosen, body.resolution
         ),
     )
+    intents.dispatch(engine, chosen, order_id=task.order_id)
+    return task

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.api.oms_core_api.helpers import atp_at, reserved_total
 from tests.api.order_process_api.helpers import (
     HEART,
@@ -160,18 +162,36 @@ async def test_a_task_claimed_by_one_associate_is_refused_to_another(
     assert finish.status_code == 409
 
 
-async def test_a_cancellation_whose_refund_times_out_changes_nothing(
+async def test_a_cancellation_whose_refund_times_out_is_refunded_by_a_later_pass(
     client, engine_app, scripted
 ):
     order = await _paid_order(client, engine_app, 2)
+    total = order["total"]["amount"]
     atp_before = atp_at(engine_app, HEART, STORE)
     scripted._script.append("timeout")
 
     answer = await client.post(f"/v1/orders/{order['id']}/cancel", json={})
 
-    assert answer.status_code == 503
-    assert answer.json()["code"] == "provider_unavailable"
-    assert atp_at(engine_app, HEART, STORE) == atp_before
-    assert await state_of(client, order["id"]) == "picking"
-    retry = await client.post(f"/v1/orders/{order['id']}/cancel", json={})
-    assert retry.status_code == 200
+    # The cancellation stands (the provider is not part of its transaction);
+    # the refund waits as a pending request.
+    assert answer.status_code == 200, answer.text
+    assert atp_at(engine_app, HEART, STORE) == atp_before + 2
+    payments = answer.json()["payments"]
+    assert payments["refunded"]["amount"] == 0
+    [pending] = payments["pending"]
+    assert pending["operation"] == "refund"
+    assert pending["amount"]["amount"] == total
+    assert pending["attempts"] == 1
+
+    # A second cancel finds nothing left to cancel, and asks no refund.
+    again = await client.post(f"/v1/orders/{order['id']}/cancel", json={})
+    assert again.status_code == 409
+
+    # The runner asks again after the back-off, with the same reference.
+    turn(engine_app)
+    assert len(scripted.requests) == 1
+    turn(engine_app, after=timedelta(minutes=1))
+    after = (await client.get(f"/v1/orders/{order['id']}/payments")).json()
+    assert after["refunded"]["amount"] == total
+    assert after["pending"] == []
+    assert [r.reference for r in scripted.requests] == [pending["reference"]] * 2
