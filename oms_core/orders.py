@@ -51,11 +51,18 @@ class PlacedOrder:
     created: bool
 
 
+# Fields added after orders were first stored: left out while unset, so a
+# request queued on a device before they existed still hashes as it did.
+_LATER_FIELDS = ("approval_ids", "notes", "payment_choice")
+
+
 def request_hash(request: OrderRequest) -> str:
     """SHA-256 of the request's canonical JSON (sorted keys, no spaces)."""
-    canonical = json.dumps(
-        request.model_dump(mode="json"), sort_keys=True, separators=(",", ":")
-    )
+    body = request.model_dump(mode="json")
+    for name in _LATER_FIELDS:
+        if body.get(name) in (None, []):
+            del body[name]
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(canonical.encode()).hexdigest()
 
 

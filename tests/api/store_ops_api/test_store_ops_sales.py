@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 import uuid
 from datetime import UTC, datetime, timedelta
@@ -9,8 +11,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from oms_core.api_models import OrderRequest
 from oms_core.db.schema import products, stock
 from oms_core.db.store_ops_schema import order_approvals
+from oms_core.orders import request_hash
 from oms_core.process.runner import run_due_work
 from oms_core.sale_pricing import spread_discount, units_value
 from oms_core.staff import DEMO_STAFF
@@ -268,3 +272,17 @@ async def test_a_receipt_reference_finds_its_order(client, engine_app):
     assert ambiguous.json()["code"] == "reference_ambiguous"
     assert unknown.status_code == 404
     assert nonsense.status_code == 422
+
+
+def test_a_request_without_the_sale_fields_hashes_as_before_they_existed():
+    request = OrderRequest(
+        selling_location_id=STORE, lines=[collect_line("85123A", STORE, 1)]
+    )
+    before = request.model_dump(mode="json")
+    for name in ("approval_ids", "notes", "payment_choice"):
+        del before[name]
+    canonical = json.dumps(before, sort_keys=True, separators=(",", ":"))
+
+    assert request_hash(request) == hashlib.sha256(canonical.encode()).hexdigest()
+    noted = request.model_copy(update={"notes": "call first"})
+    assert request_hash(noted) != request_hash(request)
