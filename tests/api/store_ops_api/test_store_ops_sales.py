@@ -286,3 +286,37 @@ def test_a_request_without_the_sale_fields_hashes_as_before_they_existed():
     assert request_hash(request) == hashlib.sha256(canonical.encode()).hexdigest()
     noted = request.model_copy(update={"notes": "call first"})
     assert request_hash(noted) != request_hash(request)
+
+
+async def test_a_cancelled_unit_of_a_discounted_line_refunds_its_net_value(client):
+    order_id = uuid.uuid4()
+    discount = await _approve(client, order_id, "discount", 100)
+    placed = await _place(
+        client, order_id, [collect_line("85123A", STORE, 3)], approval_ids=[discount]
+    )
+    total = placed.json()["total"]["amount"]
+    unit = placed.json()["lines"][0]["unit_price"]["amount"]
+    await client.put(f"/v1/orders/{order_id}/payment-plan", json={"kind": "full"})
+    paid = await client.post(
+        f"/v1/orders/{order_id}/payments",
+        json={
+            "provider": "external_terminal",
+            "reference": "slip-1",
+            "operation": "capture",
+            "amount": {"amount": total, "currency": "GBP"},
+        },
+    )
+    assert paid.status_code == 201, paid.text
+
+    # When one of the three units is cancelled.
+    cancelled = await client.post(
+        f"/v1/orders/{order_id}/cancel",
+        json={"lines": [{"line_no": 0, "quantity": 1}]},
+    )
+
+    # Then the refund asked is that unit's share of the discounted line.
+    assert cancelled.status_code == 200, cancelled.text
+    records = (await client.get(f"/v1/orders/{order_id}/payments")).json()["records"]
+    refunds = [r["amount"]["amount"] for r in records if r["operation"] == "refund"]
+    assert total == unit * 3 - 100
+    assert refunds == [total - units_value(unit, 3, 100, 2)] == [unit - 33]
