@@ -4,10 +4,13 @@ A hold is sourced and reserved like an order (same rules, same guards) but
 lasts only as long as its channel allows: a kiosk basket briefly, a till
 longer, a phone order longest (``hold_minutes`` in the rule set). Holds
 that run out are expired by :func:`expire_due`, which every stock-changing
-call (order, hold, quote, adjustment) runs first in its own transaction,
-and ``openaisle-oms holds expire`` runs from a scheduler; an expired hold
-gives its units back. An order that names its
-hold takes the reservation over without touching the pool again.
+call (order, hold, quote, adjustment) runs first in its own transaction;
+between writes the engine's job loop runs :func:`sweep` every few seconds
+(``openaisle-oms holds expire`` does the same from a scheduler). An expired
+hold gives its units back exactly once, however many engine processes
+sweep at the same moment: ending a hold is a conditional UPDATE on its
+status. An order that names its hold takes the reservation over without
+touching the pool again.
 """
 
 from __future__ import annotations
@@ -15,9 +18,9 @@ from __future__ import annotations
 import logging
 import uuid
 from collections.abc import Sequence
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, select, update
+from sqlalchemy import Connection, Engine, select, update
 
 from oms_core import inventory, promising, reads
 from oms_core.api_models import (
@@ -29,6 +32,7 @@ from oms_core.api_models import (
     HoldStatus,
     SourcingMethod,
 )
+from oms_core.db.engine import WRITE
 from oms_core.db.inventory_schema import hold_lines, holds
 from oms_core.db.schema import locations
 from oms_core.errors import EngineError, conflict, invalid, not_found
@@ -159,15 +163,17 @@ def release(connection: Connection, hold_id: uuid.UUID, now: datetime) -> Hold:
     return get(connection, hold_id)
 
 
-# TODO: a hold past its time still counts as reserved until the next write
-# (an order, a hold, an adjustment, a quote) or `openaisle-oms holds expire`
-# runs; a timer in the served engine would make reads exact between writes.
 def expire_due(connection: Connection, now: datetime) -> int:
-    """Expire active holds past their time; returns how many this call ended."""
+    """Expire active holds past their time; returns how many this call ended.
+
+    Holds are ended in one order (expiry, then id), so two processes doing
+    this at once wait for each other rather than deadlock; the one that
+    comes second finds the hold no longer active and leaves it.
+    """
     due = connection.scalars(
         select(holds.c.id)
         .where(holds.c.status == HoldStatus.ACTIVE.value, holds.c.expires_at <= now)
-        .order_by(holds.c.expires_at)
+        .order_by(holds.c.expires_at, holds.c.id)
         .limit(EXPIRE_BATCH)
     ).all()
     ended = sum(
@@ -176,6 +182,23 @@ def expire_due(connection: Connection, now: datetime) -> int:
     if ended:
         logger.info("expired %d holds", ended)
     return ended
+
+
+def sweep(engine: Engine, now: datetime | None = None) -> int:
+    """Expire every hold past its time, a batch per short write transaction.
+
+    What the job loop of a served engine (and of the app's bundled one)
+    runs between writes, so an ended hold stops counting as reserved
+    within one pass of the loop. Returns how many holds this call ended.
+    """
+    ended = 0
+    while True:
+        with engine.connect().execution_options(**WRITE) as connection:
+            with connection.begin():
+                batch = expire_due(connection, now or datetime.now(UTC))
+        ended += batch
+        if batch < EXPIRE_BATCH:
+            return ended
 
 
 def consume(

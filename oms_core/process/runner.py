@@ -24,6 +24,7 @@ from typing import Any
 from fastapi import FastAPI
 from sqlalchemy import Engine, select, update
 
+from oms_core import holds
 from oms_core.db.engine import WRITE
 from oms_core.db.process_schema import order_processes, process_timers
 from oms_core.errors import EngineError
@@ -51,6 +52,7 @@ class WorkDone:
     webhooks: int = 0
     published: int = 0
     payments: int = 0
+    holds_expired: int = 0
     errors: list[str] = field(default_factory=list)
 
 
@@ -102,6 +104,9 @@ def run_due_work(
         done.webhooks = deliver_due(engine, now)
     if producer is not None:
         done.published = publish_due(engine, producer)
+
+    # Basket holds past their time give their units back between writes.
+    done.holds_expired = holds.sweep(engine, now)
     return done
 
 
