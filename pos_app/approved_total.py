@@ -40,8 +40,26 @@ class ApprovedTotal:
         return f"Was {was} · {'; '.join(self.lines)} · to pay {now}"
 
 
+def approvals_in_use(basket: Basket, approvals: list[Approval]) -> list[Approval]:
+    """The approvals that price ``basket``: every discount, and the latest
+    override of each SKU still in it (the engine refuses an override for a
+    line that is gone, or two for one SKU)."""
+    in_basket = {line.sku.upper() for line in basket.lines}
+    latest: dict[str, Approval] = {}
+    for approval in approvals:
+        if approval.kind == ApprovalKind.PRICE_OVERRIDE and approval.sku:
+            if approval.sku.upper() in in_basket:
+                latest[approval.sku.upper()] = approval
+    return [
+        approval
+        for approval in approvals
+        if approval.kind == ApprovalKind.DISCOUNT or approval in latest.values()
+    ]
+
+
 def approved_total(basket: Basket, approvals: list[Approval]) -> ApprovedTotal | None:
-    """The basket priced with ``approvals`` (``None`` when there are none)."""
+    """The basket priced with ``approvals`` (``None`` when none applies)."""
+    approvals = approvals_in_use(basket, approvals)
     if not approvals or not basket.lines:
         return None
     currency = basket.currency or "GBP"

@@ -39,6 +39,7 @@ from oms_client.models import (
     StaffMember,
     StaffRole,
 )
+from pos_app.approved_total import approvals_in_use
 from pos_app.stock_lookup import StockLookup, StockSnapshot
 
 logger = logging.getLogger(__name__)
@@ -343,7 +344,7 @@ class TillSession(QObject):
             ],
             customer=customer,
             placed_at=datetime.now(UTC),
-            approval_ids=[approval.id for approval in self.approvals],
+            approval_ids=[a.id for a in approvals_in_use(basket, self.approvals)],
             notes=notes or None,
             payment_choice=payment_choice,
         )
@@ -351,7 +352,7 @@ class TillSession(QObject):
         logger.info("Order %s queued with %d lines", order_id, len(basket.lines))
 
         self.last_order = (order_id, basket, fulfilment)
-        self.last_approvals = list(self.approvals)
+        self.last_approvals = approvals_in_use(basket, self.approvals)
         self.next_order_id = uuid.uuid4()
         self.approvals = []
         self.approvals_changed.emit([])
