@@ -108,6 +108,26 @@ class AsyncDeviceStore:
             lease_seconds=lease_seconds,
         )
 
+    async def claim_due_batch(
+        self, now: datetime, *, worker_id: str, lease_seconds: float, limit: int
+    ) -> list[OutboxEntry]:
+        """See :meth:`DeviceStore.claim_due_batch`."""
+        return await self._run(
+            self.store.claim_due_batch,
+            now,
+            worker_id=worker_id,
+            lease_seconds=lease_seconds,
+            limit=limit,
+        )
+
+    async def release_claims(
+        self, order_ids: list[uuid.UUID], *, worker_id: str
+    ) -> int:
+        """See :meth:`DeviceStore.release_claims`."""
+        return await self._run(
+            self.store.release_claims, order_ids, worker_id=worker_id
+        )
+
     async def next_due_at(self) -> datetime | None:
         """See :meth:`DeviceStore.next_due_at`."""
         return await self._run(self.store.next_due_at)

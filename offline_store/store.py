@@ -33,6 +33,8 @@ from offline_store.schema import metadata
 logger = logging.getLogger(__name__)
 
 BUSY_TIMEOUT_MS = 5_000
+# The most rows one claim may lease (see DeviceStore.claim_due_batch).
+MAX_CLAIM_BATCH = 500
 
 
 def utc_now() -> datetime:
@@ -149,6 +151,31 @@ class DeviceStore:
             raise InvalidInputError(f"a lease is 0 to 3600 s: {lease_seconds}")
         with self._transaction() as conn:
             return outbox_ops.claim_due(conn, now, worker_id, lease_seconds)
+
+    def claim_due_batch(
+        self, now: datetime, *, worker_id: str, lease_seconds: float, limit: int
+    ) -> list[OutboxEntry]:
+        """Lease up to ``limit`` due rows to ``worker_id`` in one commit.
+
+        The rows come in the order they are to be sent; each claim counts as
+        one attempt, which :meth:`release_claims` takes back for a row not
+        sent.
+        """
+        now = validate.aware(now, "now")
+        worker_id = validate.worker_id(worker_id)
+        if not 0 < lease_seconds <= 3600:
+            raise InvalidInputError(f"a lease is 0 to 3600 s: {lease_seconds}")
+        if not 1 <= limit <= MAX_CLAIM_BATCH:
+            raise InvalidInputError(f"a batch is 1 to {MAX_CLAIM_BATCH} rows: {limit}")
+        with self._transaction() as conn:
+            return outbox_ops.claim_batch(conn, now, worker_id, lease_seconds, limit)
+
+    def release_claims(self, order_ids: list[uuid.UUID], *, worker_id: str) -> int:
+        """Give back ``worker_id``'s leases of rows it did not send; rows released."""
+        ids = [validate.order_id(order_id) for order_id in order_ids]
+        worker_id = validate.worker_id(worker_id)
+        with self._transaction() as conn:
+            return outbox_ops.release(conn, ids, worker_id)
 
     def next_due_at(self) -> datetime | None:
         """When the next pending row becomes claimable, or ``None``."""

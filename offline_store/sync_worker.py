@@ -12,6 +12,17 @@ The worker records each outcome before it reports it:
   row is parked instead.
 * Rejected: the row is parked for a person and the pass goes on, so one bad
   order never holds up the others.
+
+A pass leases the due rows a batch at a time (one device commit for the
+batch) and sends them one by one, in order. While one row's outcome is
+being written, the next row is already on its way: the sends keep their
+order and each decision (go on or stop) is made on the answer before the
+next send, only the durable write of the last answer overlaps the next
+send. A crash in between is the case of any crash after a send and before
+its record: the row is sent again when its lease ends, and the engine,
+keyed by the order id, answers it as the same order. Rows of a batch not
+sent (the pass stopped, or a lease would end before an answer could come)
+are handed back at once, their attempt not counted.
 """
 
 from __future__ import annotations
@@ -34,6 +45,7 @@ logger = logging.getLogger(__name__)
 
 MAX_RETRY_AFTER = 24 * 3600.0
 MIN_WAIT = 0.05
+CLAIM_BATCH = 32
 
 
 @dataclass(frozen=True)
@@ -107,11 +119,15 @@ class SyncWorker:
         idle_poll: float = 30.0,
         worker_id: str | None = None,
         observer: Callable[[WorkerStatus], None] | None = None,
+        batch_size: int = CLAIM_BATCH,
     ) -> None:
         if not 0 < base_delay <= max_delay:
             raise ValueError("need 0 < base_delay <= max_delay")
         if max_attempts < 1:
             raise ValueError("max_attempts must be at least 1")
+        if batch_size < 1:
+            raise ValueError("batch_size must be at least 1")
+        self._batch_size = batch_size
         self._store = store
         self._send = send
         self._clock = clock
@@ -184,28 +200,75 @@ class SyncWorker:
             return handled
 
         while not self._stopped:
-            entry = await self._store.claim_due(
+            batch = await self._store.claim_due_batch(
                 self._clock(),
                 worker_id=self._worker_id,
                 lease_seconds=self._lease_seconds,
+                limit=self._batch_size,
             )
-            if entry is None:
+            if not batch:
                 break
 
-            result = await self._send_one(entry)
-            try:
-                keep_going = await self._record(entry, result)
-            except LeaseLostError:
-                # Our lease ran out while we sent and another worker took
-                # the row: its outcome wins, ours is stale.
-                logger.warning("outbox row was taken over; outcome dropped")
-                keep_going = True
-            handled += 1
-            await self._report()
+            sent, keep_going = await self._send_batch(batch)
+            handled += sent
             if not keep_going:
                 break
 
         return handled
+
+    async def _send_batch(self, batch: list[OutboxEntry]) -> tuple[int, bool]:
+        """Send leased rows in order, each outcome written while the next goes.
+
+        Returns how many outcomes were recorded and whether the pass should
+        go on. The rows not sent are released before this returns.
+        """
+        sent = 0
+        keep_going = True
+        recording: asyncio.Task[None] | None = None
+        try:
+            for index, entry in enumerate(batch):
+                if self._stopped or not self._time_left(entry):
+                    # A fresh lease too short for one send: stop, not spin.
+                    keep_going = index > 0
+                    await self._release(batch[index:])
+                    break
+
+                result = await self._send_one(entry)
+                if recording is not None:
+                    await recording
+                recording = asyncio.create_task(self._settle(entry, result))
+                sent += 1
+                if isinstance(result, RetryLater):
+                    keep_going = False
+                    await self._release(batch[index + 1 :])
+                    break
+        finally:
+            if recording is not None:
+                await recording
+        return sent, keep_going
+
+    def _time_left(self, entry: OutboxEntry) -> bool:
+        """Whether the row's lease outlasts the longest a send may take."""
+        if entry.lease_until is None:
+            return False
+        left = (entry.lease_until - self._clock()).total_seconds()
+        return left >= self._send_timeout
+
+    async def _release(self, entries: list[OutboxEntry]) -> None:
+        if entries:
+            await self._store.release_claims(
+                [entry.order_id for entry in entries], worker_id=self._worker_id
+            )
+
+    async def _settle(self, entry: OutboxEntry, result: SendResult) -> None:
+        """Record the outcome of one send, then tell the listeners."""
+        try:
+            await self._record(entry, result)
+        except LeaseLostError:
+            # Our lease ran out while we sent and another worker took
+            # the row: its outcome wins, ours is stale.
+            logger.warning("outbox row was taken over; outcome dropped")
+        await self._report()
 
     async def _send_one(self, entry: OutboxEntry) -> SendResult:
         try:
@@ -219,15 +282,15 @@ class SyncWorker:
             logger.exception("the order sender raised")
             return RetryLater(f"sender failed: {type(exc).__name__}")
 
-    async def _record(self, entry: OutboxEntry, result: SendResult) -> bool:
-        """Store the outcome; return whether the pass should go on."""
+    async def _record(self, entry: OutboxEntry, result: SendResult) -> None:
+        """Store the outcome (and, for a retry, when to try again)."""
         if not isinstance(result, RetryLater):
             self._paused_until = None
 
         if isinstance(result, Accepted):
             await self._store.record_accepted(entry.order_id, result.answer)
             self.status = WorkerStatus(online=True)
-            return True
+            return
 
         if isinstance(result, Rejected):
             await self._store.record_parked(
@@ -236,7 +299,7 @@ class SyncWorker:
                 worker_id=self._worker_id,
             )
             self.status = WorkerStatus(online=True, last_error=result.reason)
-            return True
+            return
 
         self.status = WorkerStatus(online=False, last_error=result.reason)
         delay = self.backoff(entry.attempts, result.retry_after)
@@ -247,7 +310,7 @@ class SyncWorker:
                 f"gave up after {entry.attempts} attempts: {result.reason}",
                 worker_id=self._worker_id,
             )
-            return False
+            return
 
         await self._store.record_retry(
             entry.order_id,
@@ -256,7 +319,6 @@ class SyncWorker:
             worker_id=self._worker_id,
         )
         logger.info("engine out of reach; next attempt in %.1f s", delay)
-        return False
 
     def backoff(self, attempts: int, retry_after: float | None) -> float:
         """Seconds to wait after ``attempts`` failed tries (full jitter).

@@ -132,6 +132,54 @@ def test_claims_take_the_oldest_due_row_and_count_the_attempt(
     assert none_left is None
 
 
+def test_a_batch_claim_leases_due_rows_in_sending_order_in_one_go(
+    store: DeviceStore, clock: FakeClock, shared_data: Path
+) -> None:
+    first, second, third = queue_orders(store, clock, shared_data, 3)
+
+    batch = store.claim_due_batch(
+        clock(), worker_id="till-1", lease_seconds=60, limit=2
+    )
+    rest = store.claim_due_batch(clock(), worker_id="till-2", lease_seconds=60, limit=5)
+    none_left = store.claim_due_batch(
+        clock(), worker_id="till-3", lease_seconds=60, limit=5
+    )
+
+    assert [entry.order_id for entry in batch] == [first, second]
+    assert {entry.claimed_by for entry in batch} == {"till-1"}
+    assert {entry.attempts for entry in batch} == {1}
+    assert {entry.lease_until for entry in batch} == {clock() + timedelta(seconds=60)}
+    assert [entry.order_id for entry in rest] == [third]
+    assert none_left == []
+
+
+def test_released_rows_are_due_again_with_their_attempt_not_counted(
+    store: DeviceStore, clock: FakeClock, shared_data: Path
+) -> None:
+    first, second = queue_orders(store, clock, shared_data, 2)
+    store.claim_due_batch(clock(), worker_id="till-1", lease_seconds=60, limit=2)
+
+    foreign = store.release_claims([first, second], worker_id="till-2")
+    released = store.release_claims([second], worker_id="till-1")
+    again = store.claim_due(clock(), worker_id="till-2", lease_seconds=60)
+
+    assert foreign == 0
+    assert released == 1
+    assert store.get_entry(first).claimed_by == "till-1"
+    assert again.order_id == second
+    assert again.attempts == 1
+
+
+def test_a_batch_claim_refuses_a_size_out_of_range(
+    store: DeviceStore, clock: FakeClock
+) -> None:
+    for limit in (0, 10_000):
+        with pytest.raises(InvalidInputError, match="batch"):
+            store.claim_due_batch(
+                clock(), worker_id="till-1", lease_seconds=60, limit=limit
+            )
+
+
 def test_a_leased_row_is_claimable_again_only_when_the_lease_ends(
     store: DeviceStore, clock: FakeClock, shared_data: Path
 ) -> None:

@@ -92,6 +92,89 @@ async def test_due_rows_are_sent_oldest_first_and_accepted(
     assert [s.summary[OutboxState.ACCEPTED] for s in statuses] == [1, 2, 3]
 
 
+class CountingStore(AsyncDeviceStore):
+    """The real store, counting the claims made through it."""
+
+    claims = 0
+
+    async def claim_due_batch(self, *args: Any, **kwargs: Any) -> Any:
+        self.claims += 1
+        return await super().claim_due_batch(*args, **kwargs)
+
+
+async def test_a_pass_leases_rows_a_batch_at_a_time(
+    store: DeviceStore, clock: FakeClock, shared_data: Path
+) -> None:
+    order_ids = queue_orders(store, clock, shared_data, 5)
+    counting = CountingStore(store)
+    sender = ScriptedSender(store)
+    statuses: list[WorkerStatus] = []
+    worker = make_worker(counting, sender, clock, statuses, batch_size=2)
+
+    handled = await worker.run_pass()
+    await counting.aclose()
+
+    # Three batches (2, 2, 1) and the claim that finds nothing left.
+    assert counting.claims == 4
+    assert handled == 5
+    assert sender.sent == order_ids
+    assert [s.summary[OutboxState.ACCEPTED] for s in statuses] == [1, 2, 3, 4, 5]
+    assert {store.get_entry(i).attempts for i in order_ids} == {1}
+
+
+async def test_stopping_mid_batch_hands_the_unsent_rows_back(
+    store: DeviceStore,
+    async_store: AsyncDeviceStore,
+    clock: FakeClock,
+    shared_data: Path,
+) -> None:
+    first, second, third = queue_orders(store, clock, shared_data, 3)
+    scripted = ScriptedSender(store)
+    workers: list[SyncWorker] = []
+
+    async def send_then_stop(order_id: uuid.UUID, payload: dict[str, Any]) -> Any:
+        workers[0].stop()
+        return await scripted(order_id, payload)
+
+    workers.append(SyncWorker(async_store, send_then_stop, clock=clock))
+    handled = await workers[0].run_pass()
+
+    assert handled == 1
+    assert store.get_entry(first).state is OutboxState.ACCEPTED
+    for order_id in (second, third):
+        entry = store.get_entry(order_id)
+        assert entry.state is OutboxState.PENDING
+        assert (entry.claimed_by, entry.lease_until, entry.attempts) == (None, None, 0)
+
+
+async def test_a_row_whose_lease_would_end_mid_send_goes_out_on_a_fresh_lease(
+    store: DeviceStore,
+    async_store: AsyncDeviceStore,
+    clock: FakeClock,
+    shared_data: Path,
+) -> None:
+    order_ids = queue_orders(store, clock, shared_data, 3)
+    scripted = ScriptedSender(store)
+    leases = []
+
+    async def slow(order_id: uuid.UUID, payload: dict[str, Any]) -> SendResult:
+        leases.append(store.get_entry(order_id).lease_until - clock())
+        clock.advance(6)
+        return await scripted(order_id, payload)
+
+    # A 10 s lease allows 5 s a send: after one 6 s send, the next row of
+    # the batch has 4 s left and is claimed again instead of sent.
+    worker = SyncWorker(
+        async_store, slow, clock=clock, rng=TopOfRangeRng(), lease_seconds=10
+    )
+    handled = await worker.run_pass()
+
+    assert handled == 3
+    assert scripted.sent == order_ids
+    assert leases == [timedelta(seconds=10)] * 3
+    assert {store.get_entry(i).attempts for i in order_ids} == {1}
+
+
 async def test_retry_later_backs_off_and_pauses_the_pass(
     store: DeviceStore,
     async_store: AsyncDeviceStore,
