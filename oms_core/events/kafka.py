@@ -1,12 +1,14 @@
 """Events to a Kafka topic, keyed by order id, when a broker is configured.
 
-The producer sits behind :class:`EventProducer` (``send`` then ``flush``),
-so the publishing loop is tested with an in-memory producer. The real one
-uses ``confluent_kafka`` when that library is installed; it is not a
-dependency of the engine, and without it configuring a bootstrap address
-is refused with a clear message. The cursor of the topic is kept in
-``publish_cursors`` and moves only after the producer flushed: at least
-once, in order per order (one key per order, one partition per key).
+The producer sits behind :class:`EventProducer` (``send`` then ``flush``).
+The real one is ``confluent_kafka``'s (the ``kafka`` extra:
+``pip install 'openaisle[kafka]'``); without it, configuring a bootstrap
+address is refused with a clear message. It is idempotent with
+``acks=all``, so a retried send neither duplicates nor reorders within a
+partition, and a flush fails when any message was not acknowledged. The
+cursor of the topic is kept in ``publish_cursors`` and moves only after a
+flush succeeded: at least once, in order per order (one key per order, one
+partition per key).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ BOOTSTRAP_ENV = "OPENAISLE_KAFKA_BOOTSTRAP"
 TOPIC_ENV = "OPENAISLE_KAFKA_TOPIC"
 DEFAULT_TOPIC = "openaisle.events"
 BATCH = 500
+FLUSH_SECONDS = 30.0
 
 
 class EventProducer(Protocol):
@@ -56,22 +59,48 @@ def producer_from_env() -> EventProducer | None:
         raise KafkaUnavailable(
             f"{BOOTSTRAP_ENV} is set but the confluent-kafka library is not installed"
         ) from exc
-    return _ConfluentProducer(
-        confluent_kafka.Producer({"bootstrap.servers": bootstrap})
+    return ConfluentProducer(
+        confluent_kafka.Producer(
+            {
+                "bootstrap.servers": bootstrap,
+                "enable.idempotence": True,
+                "acks": "all",
+                "message.timeout.ms": int(FLUSH_SECONDS * 1000),
+                # The library's own log lines go to this module's logger.
+                "logger": logger,
+            }
+        )
     )
 
 
-class _ConfluentProducer:
+class ConfluentProducer:
+    """:class:`EventProducer` on a ``confluent_kafka.Producer``."""
+
     def __init__(self, producer) -> None:
         self._producer = producer
+        self._failed = 0
 
     def send(self, topic: str, key: bytes, value: bytes) -> None:
-        self._producer.produce(topic, key=key, value=value)
+        """Queue one message; its acknowledgement is checked by :meth:`flush`."""
+        self._producer.produce(topic, key=key, value=value, on_delivery=self._sent)
 
     def flush(self) -> None:
-        left = self._producer.flush(30)
-        if left:
-            raise RuntimeError(f"{left} Kafka messages were not acknowledged")
+        """Wait for every queued message; raise if one was not acknowledged."""
+        left = self._producer.flush(FLUSH_SECONDS)
+        failed, self._failed = self._failed, 0
+        if left or failed:
+            raise KafkaNotAcknowledged(
+                f"{left + failed} Kafka messages were not acknowledged"
+            )
+
+    def _sent(self, error, _message) -> None:
+        if error is not None:
+            self._failed += 1
+            logger.warning("a Kafka message was not acknowledged: %s", error)
+
+
+class KafkaNotAcknowledged(RuntimeError):
+    """The broker did not acknowledge every message; the cursor stays."""
 
 
 def publish_due(
