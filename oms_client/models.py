@@ -134,3 +134,18 @@ __all__ += [
     "TraceDecision",
     "TraceEntry",
 ]
+
+# Lines of orders taken offline whose shown promise broke.
+from oms_core.api_models import (  # noqa: E402
+    ExceptionResolution,
+    LineException,
+    LineExceptionReason,
+    LineExceptionStatus,
+)
+
+__all__ += [
+    "ExceptionResolution",
+    "LineException",
+    "LineExceptionReason",
+    "LineExceptionStatus",
+]

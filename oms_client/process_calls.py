@@ -21,6 +21,7 @@ from oms_core.api_models import (
     CancelRequest,
     ClaimTaskRequest,
     CompleteTaskRequest,
+    ExceptionResolution,
     FoundLine,
     Invoice,
     LineQuantity,
@@ -149,11 +150,20 @@ class ProcessCalls:
         return parse_model(response, StoreTask, "task claim")
 
     async def complete_task(
-        self, task_id: uuid.UUID, staff: str, found: list[FoundLine] | None = None
+        self,
+        task_id: uuid.UUID,
+        staff: str,
+        found: list[FoundLine] | None = None,
+        resolution: ExceptionResolution | None = None,
     ) -> StoreTask:
-        """Finish a task; a pick may report fewer found."""
+        """Finish a task; a pick may report fewer found.
+
+        A ``line_exception`` task needs ``resolution``: one of its options.
+        """
         task_id = _uuid(task_id, "a task id")
-        body = CompleteTaskRequest(staff=staff, found=found or [])
+        body = CompleteTaskRequest(
+            staff=staff, found=found or [], resolution=resolution
+        )
         response = await self._post(f"/v1/tasks/{task_id}/complete", body)
         return parse_model(response, StoreTask, "task completion")
 

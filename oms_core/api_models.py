@@ -353,6 +353,52 @@ class Allocation(ApiModel):
     distance_km: float | None = None
 
 
+class LineExceptionReason(enum.StrEnum):
+    """Why a line taken offline could not be kept as the device promised."""
+
+    UNAVAILABLE = "unavailable"  # the network has none of it now
+    PARTIAL = "partial"  # only some of the units
+    LATER = "later"  # all of it, but later than the date shown
+    OTHER_PLACE = "other_place"  # not on the collection store's shelf now
+
+
+class LineExceptionStatus(enum.StrEnum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+    CANCELLED = "cancelled"
+
+
+class ExceptionResolution(enum.StrEnum):
+    """How a store resolves a line exception (see ``LineException.options``)."""
+
+    RESOURCE = "resource"  # reserve the missing units now (stock arrived)
+    ACCEPT = "accept"  # the customer takes what can be done now
+    CANCEL_LINE = "cancel_line"  # drop the line; what was taken is refunded
+
+
+class LineException(ApiModel):
+    """A line accepted although the promise shown for it can no longer be kept.
+
+    ``promised`` is what the device showed; ``reserved``, ``missing``,
+    ``earliest_date`` and ``location_id`` are what the engine can do now.
+    Nothing is reserved for the missing units; they stay priced and owed
+    until the store resolves the exception through its task.
+    """
+
+    line_no: int
+    reason: LineExceptionReason
+    status: LineExceptionStatus
+    promised: ShownPromise
+    reserved: int = Field(ge=0)
+    missing: int = Field(ge=0)
+    earliest_date: date | None = None
+    location_id: str | None = None
+    message: str
+    task_id: uuid.UUID | None = None
+    options: list[ExceptionResolution] = Field(default_factory=list)
+    resolution: ExceptionResolution | None = None
+
+
 class OrderLine(ApiModel):
     sku: str
     name: str
@@ -367,6 +413,8 @@ class OrderLine(ApiModel):
     # the line's share of the order's discounts (``line_total`` is net).
     list_price: Money | None = None
     discount: Money | None = None
+    # Set when the promise shown offline could not be kept (see LineException).
+    exception: LineException | None = None
 
 
 class Order(ApiModel):
@@ -556,6 +604,8 @@ class StoreTask(ApiModel):
     group: int = 0
     # The order's notes for the store (a phone order's instructions).
     notes: str | None = Field(default=None, repr=False)
+    # A ``line_exception`` task: the line, what went wrong, the options.
+    exception: LineException | None = None
 
 
 class ClaimTaskRequest(ApiModel):
@@ -572,6 +622,8 @@ class FoundLine(ApiModel):
 class CompleteTaskRequest(ApiModel):
     staff: StaffRef
     found: list[FoundLine] = Field(default_factory=list, max_length=MAX_ORDER_LINES)
+    # Required for a ``line_exception`` task: one of the exception's options.
+    resolution: ExceptionResolution | None = None
 
 
 class LineQuantity(ApiModel):

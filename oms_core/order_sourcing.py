@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, select
@@ -23,6 +23,7 @@ from oms_core import (
     candidates,
     holds,
     inventory,
+    offline_sourcing,
     promising,
     quotes,
     rule_sets,
@@ -47,9 +48,17 @@ class OrderSourcing:
     trace: str
     quote_id: uuid.UUID | None = None
     hold_id: uuid.UUID | None = None
+    # Lines of an offline order whose shown promise cannot be kept.
+    broken: list[offline_sourcing.Broken] = field(default_factory=list)
 
     def main_source(self, index: int) -> str:
-        """The location providing most of line ``index``."""
+        """The location providing most of line ``index``.
+
+        A broken line with nothing reserved names the location it was
+        promised from.
+        """
+        if not self.picks.get(index):
+            return next(b.promise.location_id for b in self.broken if b.index == index)
         return max(
             self.picks[index], key=lambda p: (p.quantity, p.location_id)
         ).location_id
@@ -104,9 +113,16 @@ def source_order(
         notes.append(f"quote not honoured: {why}")
         logger.info("an order's quote was not honoured")
 
-    sourced = promising.source_and_reserve(
-        connection, request.selling_location_id, request.channel, needs, now
-    )
+    broken: list[offline_sourcing.Broken] = []
+    if offline_sourcing.carries_promises(request):
+        # Taken offline: accepted with exceptions rather than refused.
+        sourced, broken = offline_sourcing.source_and_reserve(
+            connection, request, needs, now
+        )
+    else:
+        sourced = promising.source_and_reserve(
+            connection, request.selling_location_id, request.channel, needs, now
+        )
     return OrderSourcing(
         needs,
         sourced.plan.picks,
@@ -116,12 +132,15 @@ def source_order(
         promising.trace_json(sourced),
         quote_id=request.quote_id,
         hold_id=request.hold_id,
+        broken=broken,
     )
 
 
 def record(connection: Connection, order_id: uuid.UUID, result: OrderSourcing) -> None:
     """Store the allocations and the sourcing record (the order row exists)."""
     for need in result.needs:
+        if not result.picks.get(need.index):
+            continue  # a broken line with nothing reserved
         allocations.write(
             connection, order_id, need.index, need.sku, result.picks[need.index]
         )
@@ -167,7 +186,7 @@ def allocations_for(
     connection: Connection, result: OrderSourcing, index: int
 ) -> list[Allocation]:
     """The API view of a new order's line ``index``."""
-    ids = {pick.location_id for pick in result.picks[index]}
+    ids = {pick.location_id for pick in result.picks.get(index, [])}
     names = dict(
         connection.execute(
             select(locations.c.id, locations.c.name).where(locations.c.id.in_(ids))
@@ -182,7 +201,7 @@ def allocations_for(
             earliest_date=pick.earliest_date,
         )
         for pick in sorted(
-            result.picks[index], key=lambda p: (-p.quantity, p.location_id)
+            result.picks.get(index, []), key=lambda p: (-p.quantity, p.location_id)
         )
     ]
 

@@ -36,6 +36,7 @@ from oms_core.db.schema import order_lines, orders, products
 from oms_core.errors import EngineError, invalid
 from oms_core.money import Amount, sum_amounts
 from oms_core.payments import ledger
+from oms_core.process import line_exceptions
 from oms_core.process.engine import start_process
 
 logger = logging.getLogger(__name__)
@@ -201,6 +202,20 @@ def _create(
     sale_details.record(connection, order_id, request, priced)
     # The order's process starts in the order's own transaction.
     start_process(connection, order_id, now=created_at, customer=request.customer)
+    if sourced.broken:
+        # Taken offline and a promise broke: accepted, the store follows up.
+        opened = line_exceptions.open_exceptions(
+            connection,
+            order_id,
+            sourced.broken,
+            lines,
+            request.selling_location_id,
+            created_at,
+        )
+        lines = [
+            line.model_copy(update={"exception": opened.get(number)})
+            for number, line in enumerate(lines)
+        ]
     if request.payment_choice is not None:
         ledger.set_plan(
             connection,
@@ -284,14 +299,17 @@ def _load_orders(connection: Connection, ids: list[uuid.UUID]) -> list[Order]:
     notes = order_sourcing.notes_of(connection, ids)
     details = sale_details.of_orders(connection, ids)
     prices = sale_details.line_prices_of(connection, ids)
+    broken = line_exceptions.of_orders(connection, ids)
     lines: dict[uuid.UUID, list[OrderLine]] = {order_id: [] for order_id in ids}
     for row in line_rows:
-        lines[row.order_id].append(
-            sale_details.priced_line(
-                _line(row, shares),
-                prices.get((row.order_id, row.line_no)),
-            )
+        line = sale_details.priced_line(
+            _line(row, shares),
+            prices.get((row.order_id, row.line_no)),
         )
+        exception = broken.get((row.order_id, row.line_no))
+        if exception is not None:
+            line = line.model_copy(update={"exception": exception})
+        lines[row.order_id].append(line)
     by_id = {
         row.id: _order(row, lines[row.id], notes.get(row.id), details.get(row.id))
         for row in headers

@@ -14,6 +14,7 @@ from bridge.detection import detect_product
 from bridge.install import PageBridge
 from pos_app.background import BackgroundTasks
 from pos_app.bridge_host import SessionBridgeHost, basket_view
+from pos_app.broken_promises import BrokenPromiseNotices
 from pos_app.kiosk_page import (
     KioskPage,
     check_no_remote_debugging,
@@ -62,6 +63,10 @@ class Till(QObject):
             self.session, self.view, tasks, self.start_url, self.mode
         )
         self.outbox = OutboxDialog(self.window)
+        # Orders taken offline that came back with a broken promise are told.
+        self.broken_promises = BrokenPromiseNotices(
+            services.store, services.worker, tasks, self.window, self.outbox
+        )
         self._connect()
         self.modes = ModeWiring(self)
         self.orders: OrderDesk | None = None

@@ -156,6 +156,7 @@ seed_runs = Table(
 # importing them here keeps every user of ``metadata`` complete.
 from oms_core.db import (  # noqa: E402, F401
     device_schema,
+    exception_schema,
     inventory_schema,
     order_flow_schema,
     process_schema,

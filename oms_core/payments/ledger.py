@@ -35,13 +35,14 @@ from oms_core.api_models import (
     PaymentSummary,
     Tender,
 )
+from oms_core.db.exception_schema import order_line_exceptions
 from oms_core.db.process_schema import (
     fulfilment_lines,
     payment_invoices,
     payment_plans,
     payment_transactions,
 )
-from oms_core.db.schema import orders
+from oms_core.db.schema import order_lines, orders
 from oms_core.errors import conflict, invalid, not_found
 from oms_core.events import record_event
 from oms_core.payments import intents
@@ -228,13 +229,40 @@ def owed_value(conn: Connection, order_id: uuid.UUID) -> int:
     rows = conn.execute(
         select(fulfilment_lines).where(fulfilment_lines.c.order_id == order_id)
     ).all()
-    if not rows:
+    pending, noted = _exception_units(conn, order_id)
+    if not rows and not noted:
         return order_total(conn, order_id)[0]
-    return net_value(
-        conn,
-        order_id,
-        _units(rows, lambda r: r.quantity - r.short - r.cancelled - r.returned),
-    )
+    units = _units(rows, lambda r: r.quantity - r.short - r.cancelled - r.returned)
+    for line_no, (price, missing) in pending.items():
+        counted = units.get(line_no, (price, 0))[1]
+        units[line_no] = (price, counted + missing)
+    return net_value(conn, order_id, units)
+
+
+def _exception_units(
+    conn: Connection, order_id: uuid.UUID
+) -> tuple[dict[int, tuple[int, int]], bool]:
+    """Units of open line exceptions (owed, reserved nowhere); any exceptions?"""
+    rows = conn.execute(
+        select(
+            order_line_exceptions.c.line_no,
+            order_line_exceptions.c.status,
+            order_line_exceptions.c.missing,
+            order_lines.c.unit_price_minor,
+        )
+        .join(
+            order_lines,
+            (order_lines.c.order_id == order_line_exceptions.c.order_id)
+            & (order_lines.c.line_no == order_line_exceptions.c.line_no),
+        )
+        .where(order_line_exceptions.c.order_id == order_id)
+    ).all()
+    pending = {
+        row.line_no: (row.unit_price_minor, row.missing)
+        for row in rows
+        if row.status == "open" and row.missing > 0
+    }
+    return pending, bool(rows)
 
 
 def refund(

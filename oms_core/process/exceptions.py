@@ -23,7 +23,7 @@ from oms_core.errors import conflict, invalid
 from oms_core.events import record_event
 from oms_core.payments import ledger
 from oms_core.payments.providers import PaymentProvider
-from oms_core.process import engine, stock_moves
+from oms_core.process import engine, line_exceptions, stock_moves
 from oms_core.process.group_views import live_units
 
 logger = logging.getLogger(__name__)
@@ -87,9 +87,12 @@ def cancel_held(
     if group_no is not None:
         statement = statement.where(fulfilment_lines.c.group_no == group_no)
     rows = conn.execute(statement).all()
-    wanted = _wanted(rows, lines)
+    # Units of a line exception are reserved nowhere: they are cancelled too.
+    pending = line_exceptions.pending_lines(conn, order_id)
+    wanted = _wanted(rows, lines, pending)
 
-    released = 0
+    # What was never reserved goes first, then what is held.
+    released = line_exceptions.cancel_pending(conn, order_id, wanted)
     for row in rows:
         held = row.quantity - row.short - row.cancelled - row.fulfilled
         take = min(held, wanted.get(row.line_no, 0))
@@ -106,6 +109,7 @@ def cancel_held(
             .values(cancelled=row.cancelled + take)
         )
         released += take
+    line_exceptions.close_emptied(conn, order_id, now)
     if lines is not None and any(wanted.values()):
         raise conflict(
             ErrorCode.NOTHING_TO_CANCEL,
@@ -178,8 +182,10 @@ def return_lines(
     ledger.settle(conn, order_id, providers, now)
 
 
-def _wanted(rows: list, lines: list[LineQuantity] | None) -> dict[int, int]:
-    known = {row.line_no for row in rows}
+def _wanted(
+    rows: list, lines: list[LineQuantity] | None, extra: set[int] = frozenset()
+) -> dict[int, int]:
+    known = {row.line_no for row in rows} | extra
     if lines is None:
         return {line_no: 10**9 for line_no in known}
     wanted: dict[int, int] = {}

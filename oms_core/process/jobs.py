@@ -49,6 +49,11 @@ def check_payment(ctx: JobContext) -> str:
     # TODO: the plan is set by a call after placement; a pass that runs
     # before it releases the order as if it had no plan. Carry the plan in
     # the order request to close that gap.
+    from oms_core.process.line_exceptions import holding
+
+    if holding(ctx.conn, ctx.order_id):
+        # A line's shown promise broke: the store resolves it first.
+        raise RetryLater("a line exception waits for the store")
     return "done" if ledger.paid_enough(ctx.conn, ctx.order_id) else "unpaid"
 
 

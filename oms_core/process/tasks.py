@@ -17,6 +17,7 @@ from sqlalchemy import Connection, select, update
 
 from oms_core.api_models import (
     ErrorCode,
+    ExceptionResolution,
     FoundLine,
     StoreTask,
     TaskLine,
@@ -27,7 +28,7 @@ from oms_core.errors import conflict, invalid, not_found
 from oms_core.events import record_event
 from oms_core.payments import ledger
 from oms_core.payments.providers import PaymentProvider
-from oms_core.process import engine, stock_moves
+from oms_core.process import engine, line_exceptions, stock_moves
 from oms_core.process.group_views import live_units
 from oms_core.process.jobs import consume_held
 
@@ -46,7 +47,7 @@ def list_tasks(
     rows = conn.execute(
         statement.order_by(process_tasks.c.created_at, process_tasks.c.id).limit(limit)
     ).all()
-    return [_task(row) for row in rows]
+    return line_exceptions.attach(conn, [_task(row) for row in rows])
 
 
 def get_task(conn: Connection, task_id: uuid.UUID) -> StoreTask:
@@ -56,7 +57,7 @@ def get_task(conn: Connection, task_id: uuid.UUID) -> StoreTask:
     ).first()
     if row is None:
         raise not_found(ErrorCode.NOT_FOUND, "no such task", task_id=str(task_id))
-    return _task(row)
+    return line_exceptions.attach(conn, [_task(row)])[0]
 
 
 def claim_task(
@@ -94,8 +95,11 @@ def complete_task(
     found: list[FoundLine],
     now: datetime,
     providers: Mapping[str, PaymentProvider] | None = None,
+    resolution: ExceptionResolution | None = None,
 ) -> StoreTask:
     """Finish a task. A pick may report fewer found: the rest is re-sourced.
+
+    A ``line_exception`` task needs a ``resolution`` (one of its options).
 
     What cannot be found anywhere is dropped from the order and its money
     settled through ``providers``; an order left with nothing is cancelled.
@@ -111,6 +115,13 @@ def complete_task(
             f"the task is {task.status.value}"
             + (" by someone else" if task.status is TaskStatus.CLAIMED else ""),
             status=task.status.value,
+        )
+    if task.kind == line_exceptions.KIND:
+        line_exceptions.resolve(conn, task, staff, resolution, providers or {}, now)
+        return get_task(conn, task_id)
+    if resolution is not None:
+        raise invalid(
+            ErrorCode.INVALID_REQUEST, "only a line exception takes a resolution"
         )
     shorts = _shorts(task, found)
 

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from oms_client.models import Order, OrderTracking, PaymentChoice
+from oms_client.models import LineException, Order, OrderTracking, PaymentChoice
 from pos_app.formatting import format_money
 
 logger = logging.getLogger(__name__)
@@ -189,11 +189,23 @@ def order_details(order: Order) -> str:
                 f"{line.sku}: {_money(line.unit_price)} each "
                 f"(catalogue {_money(line.list_price)})"
             )
+        if line.exception is not None:
+            words.append(exception_words(line.exception))
     if order.payment_choice is not None:
         words.append(f"Payment: {PAYMENT_WORDS[order.payment_choice]}")
     if order.notes:
         words.append(f"Notes for the store: {order.notes}")
     return "\n".join(word for word in words if word)
+
+
+def exception_words(exception: LineException) -> str:
+    """A line whose promise shown offline broke: what, and where it stands."""
+    state = exception.status.value
+    if exception.resolution is not None:
+        state += f", {exception.resolution.value.replace('_', ' ')}"
+    return (
+        f"Line {exception.line_no + 1}: promise broken ({state}): {exception.message}"
+    )
 
 
 def _money(money) -> str:

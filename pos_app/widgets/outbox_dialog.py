@@ -11,6 +11,7 @@ from PySide6.QtWidgets import (
     QDialogButtonBox,
     QHeaderView,
     QLabel,
+    QListWidget,
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
@@ -25,6 +26,9 @@ logger = logging.getLogger(__name__)
 
 class OutboxDialog(QDialog):
     """Waiting and parked orders, with a way to send a parked one again.
+
+    Below them, orders the engine accepted with a broken promise
+    (:meth:`add_notice`).
 
     Signals:
         requeue_requested(str): an order id a person wants sent again.
@@ -60,6 +64,18 @@ class OutboxDialog(QDialog):
         self._requeue.clicked.connect(self._on_requeue_clicked)
         self._table.itemSelectionChanged.connect(self._on_selection_changed)
 
+        # Orders accepted although a promise shown offline broke.
+        self._broken_title = QLabel(
+            "Accepted with a broken promise (a task to contact the customer "
+            "is in this store's tasks):"
+        )
+        self._broken_title.setWordWrap(True)
+        self.broken = QListWidget()
+        self.broken.setAccessibleName("Broken promises")
+        self.broken.setWordWrap(True)
+        self._broken_title.setVisible(False)
+        self.broken.setVisible(False)
+
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         buttons.addButton(self._requeue, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -67,6 +83,8 @@ class OutboxDialog(QDialog):
         layout = QVBoxLayout(self)
         layout.addWidget(self._intro)
         layout.addWidget(self._table, 1)
+        layout.addWidget(self._broken_title)
+        layout.addWidget(self.broken)
         layout.addWidget(buttons)
 
     def show_entries(self, entries: list[object]) -> None:
@@ -86,6 +104,12 @@ class OutboxDialog(QDialog):
                 item.setToolTip(str(entry.order_id) if column == 0 else text)
                 self._table.setItem(row, column, item)
         self._on_selection_changed()
+
+    def add_notice(self, text: str) -> None:
+        """List an order accepted with a broken promise (newest first)."""
+        self.broken.insertItem(0, text)
+        self._broken_title.setVisible(True)
+        self.broken.setVisible(True)
 
     def _selected(self) -> object | None:
         rows = {index.row() for index in self._table.selectedIndexes()}
