@@ -5,10 +5,14 @@ an allocation row with its method, its promised date and how many units
 have shipped or been released. The reservation in the stock pool and the
 allocation move together, in the caller's transaction.
 
-For the order process: :func:`ship` when units leave, :func:`release_unshipped`
-on a cancel (it gives back exactly what has not shipped), and
-:func:`hand_to_location` when a location is told to pick (after that a
-lift-and-shift no longer moves the allocation).
+This is the one way an order's stock moves: :func:`ship` when units leave,
+:func:`release` when some are given back (a cancelled line),
+:func:`release_unshipped` on a whole cancel (exactly what has not shipped),
+:func:`write_off` when a pick finds fewer than the record said, :func:`add`
+when units are reserved at another location (a short pick, a re-sourced
+line), and :func:`hand_to_location` when a location is told to pick (after
+that a lift-and-shift no longer moves the allocation). The order process's
+stock moves (:mod:`oms_core.process.stock_moves`) call these.
 """
 
 from __future__ import annotations
@@ -30,10 +34,6 @@ from oms_core.events import record_event
 from oms_core.sourcing import Pick
 
 logger = logging.getLogger(__name__)
-
-# TODO: the order process moves stock with oms_core.process.stock_moves,
-# which does not update this ledger yet; both should go through ship() and
-# release_unshipped() so a later lift-and-shift sees what really shipped.
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,6 +135,51 @@ def ship(
     inventory.ship(connection, row.sku, location_id, quantity)
 
 
+def release(
+    connection: Connection,
+    order_id: uuid.UUID,
+    line_no: int,
+    location_id: str,
+    quantity: int,
+) -> None:
+    """Give back ``quantity`` open units of one allocation to the pool."""
+    sku = _take(connection, order_id, line_no, location_id, quantity)
+    inventory.release(connection, sku, location_id, quantity)
+
+
+def write_off(
+    connection: Connection,
+    order_id: uuid.UUID,
+    line_no: int,
+    location_id: str,
+    quantity: int,
+) -> None:
+    """A pick found ``quantity`` fewer than the record: they never were there.
+
+    The allocation gives them up, and the pool's on-hand and reserved both
+    drop by them (on-hand not below zero).
+    """
+    sku = _take(connection, order_id, line_no, location_id, quantity)
+    inventory.write_off(connection, sku, location_id, quantity)
+
+
+def add(
+    connection: Connection,
+    order_id: uuid.UUID,
+    line_no: int,
+    sku: str,
+    pick: Pick,
+) -> None:
+    """Units of the line now reserved at ``pick``'s location (already reserved)."""
+    result = connection.execute(
+        update(order_allocations)
+        .where(_key(order_id, line_no, pick.location_id))
+        .values(quantity=order_allocations.c.quantity + pick.quantity)
+    )
+    if result.rowcount == 0:
+        write(connection, order_id, line_no, sku, [pick])
+
+
 def release_unshipped(
     connection: Connection, order_id: uuid.UUID, now: datetime
 ) -> int:
@@ -227,6 +272,41 @@ def _key(order_id: uuid.UUID, line_no: int, location_id: str):
         & (order_allocations.c.line_no == line_no)
         & (order_allocations.c.location_id == location_id)
     )
+
+
+def _take(
+    connection: Connection,
+    order_id: uuid.UUID,
+    line_no: int,
+    location_id: str,
+    quantity: int,
+) -> str:
+    """Count ``quantity`` open units of the allocation as released; its SKU."""
+    if quantity <= 0:
+        raise conflict(
+            ErrorCode.INVALID_TRANSITION,
+            "a stock move needs a positive quantity",
+            order_id=str(order_id),
+            line=line_no,
+        )
+    row = _row(connection, order_id, line_no, location_id)
+    result = connection.execute(
+        update(order_allocations)
+        .where(
+            _key(order_id, line_no, location_id),
+            order_allocations.c.shipped + order_allocations.c.released + quantity
+            <= order_allocations.c.quantity,
+        )
+        .values(released=order_allocations.c.released + quantity)
+    )
+    if result.rowcount != 1:
+        raise conflict(
+            ErrorCode.INVALID_TRANSITION,
+            "fewer units are open on the allocation than asked to give back",
+            order_id=str(order_id),
+            line=line_no,
+        )
+    return row.sku
 
 
 def _row(connection: Connection, order_id: uuid.UUID, line_no: int, location_id: str):

@@ -10,6 +10,7 @@ For the order process (and anyone else) the calls are:
 
 - :func:`reserve` / :func:`release`: take or give back reserved units.
 - :func:`ship`: units leave the building (on-hand and reserved both drop).
+- :func:`write_off`: reserved units that were not on the shelf.
 - :func:`adjust`: receipt, count, transfer, till sale, damage.
 - :func:`set_buffer_rule`: a safety buffer by location, item or both.
 """
@@ -19,7 +20,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from sqlalchemy import Connection, and_, func, select, update
+from sqlalchemy import Connection, and_, case, func, select, update
 
 from oms_core import reads
 from oms_core.api_models import (
@@ -98,6 +99,33 @@ def ship(connection: Connection, sku: str, location_id: str, quantity: int) -> N
         raise conflict(
             ErrorCode.INVALID_TRANSITION,
             "fewer units are reserved or on hand than asked to ship",
+            sku=sku,
+            location_id=location_id,
+        )
+
+
+def write_off(
+    connection: Connection, sku: str, location_id: str, quantity: int
+) -> None:
+    """Reserved units that were not there: reserved drops, on-hand too (not below 0)."""
+    result = connection.execute(
+        update(stock)
+        .where(
+            stock.c.sku == sku,
+            stock.c.location_id == location_id,
+            stock.c.reserved >= quantity,
+        )
+        .values(
+            reserved=stock.c.reserved - quantity,
+            on_hand=case(
+                (stock.c.on_hand > quantity, stock.c.on_hand - quantity), else_=0
+            ),
+        )
+    )
+    if result.rowcount != 1:
+        raise conflict(
+            ErrorCode.INVALID_TRANSITION,
+            "fewer units are reserved than asked to write off",
             sku=sku,
             location_id=location_id,
         )

@@ -99,7 +99,9 @@ def cancel_held(
         if take <= 0:
             continue
         wanted[row.line_no] -= take
-        stock_moves.release(conn, order_id, row.sku, row.source_location_id, take)
+        stock_moves.release(
+            conn, order_id, row.sku, row.source_location_id, take, line_no=row.line_no
+        )
         conn.execute(
             update(fulfilment_lines)
             .where(

@@ -146,7 +146,9 @@ def consume_held(
         held = row.quantity - row.short - row.cancelled - row.fulfilled
         if held <= 0 or (seqs is not None and row.seq not in seqs):
             continue
-        stock_moves.consume(conn, order_id, row.sku, row.source_location_id, held)
+        stock_moves.consume(
+            conn, order_id, row.sku, row.source_location_id, held, line_no=row.line_no
+        )
         conn.execute(
             fulfilment_lines.update()
             .where(

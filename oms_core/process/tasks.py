@@ -195,7 +195,14 @@ def _resource(
             fulfilment_lines.c.seq == seq,
         )
     ).one()
-    stock_moves.write_off(conn, task.order_id, row.sku, row.source_location_id, missing)
+    stock_moves.write_off(
+        conn,
+        task.order_id,
+        row.sku,
+        row.source_location_id,
+        missing,
+        line_no=row.line_no,
+    )
     conn.execute(
         update(fulfilment_lines)
         .where(
@@ -206,7 +213,12 @@ def _resource(
     )
 
     elsewhere = stock_moves.reserve_near(
-        conn, task.order_id, row.sku, missing, row.source_location_id
+        conn,
+        task.order_id,
+        row.sku,
+        missing,
+        row.source_location_id,
+        line_no=row.line_no,
     )
     if elsewhere is None:
         record_event(
