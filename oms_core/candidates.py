@@ -68,7 +68,7 @@ class Holder:
     row: Row
 
 
-def _box_filter(box: geo.Box):
+def box_filter(box: geo.Box):
     """The SQL condition for "inside the box", read through the cell index."""
     if box.south <= -90.0 and box.north >= 90.0 and box.all_longitudes:
         return true()
@@ -205,7 +205,7 @@ def _holders_in(
             location_index.one_of(connection, stock.c.sku, skus, f"skus_{number}"),
             ATP > 0,
             locations.c.state.in_(states),
-            _box_filter(box),
+            box_filter(box),
         )
         for number, (box, skus) in enumerate(by_box.items())
     ]

@@ -1,11 +1,13 @@
 """Lift and shift: switch a location to dark or take it offline.
 
 A dark store keeps shipping but no longer sells to walk-in customers or
-hands over collections; a closed location does neither. When a location
-goes offline, every allocation there that has not been handed to the
-location for picking is sourced again under the order's rules: its units
-are released where they were and reserved where the rules now choose. Each
-change is an event in the same transaction.
+hands over collections; a closed location does neither. When a store goes
+dark, the collections waiting there move to the nearest open collection
+store by transfer, or go to a person (see :mod:`oms_core.dark_collections`).
+When a location goes offline, every allocation there that has not been
+handed to the location for picking is sourced again under the order's
+rules: its units are released where they were and reserved where the
+rules now choose. Each change is an event in the same transaction.
 """
 
 from __future__ import annotations
@@ -16,7 +18,14 @@ from datetime import datetime
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, select, update
 
-from oms_core import allocations, network, opening_hours, promising, reads
+from oms_core import (
+    allocations,
+    dark_collections,
+    network,
+    opening_hours,
+    promising,
+    reads,
+)
 from oms_core.api_models import (
     CollectFulfilment,
     ErrorCode,
@@ -25,7 +34,6 @@ from oms_core.api_models import (
     LocationStateChange,
     LocationStateResult,
 )
-from oms_core.db.inventory_schema import order_allocations
 from oms_core.db.schema import locations, order_lines, orders
 from oms_core.errors import EngineError, invalid
 from oms_core.events import record_event
@@ -64,8 +72,11 @@ def set_state(
     logger.info("location state changed from %s to %s", previous, change.state)
 
     resourced = unsourced = 0
-    # TODO: a store going dark keeps the collections already placed there
-    # (the customer chose it); they need a person to call the customer.
+    if network.can_hand_over(previous) and not network.can_hand_over(change.state):
+        # Customers can no longer collect there: move or hand to a person.
+        resourced, unsourced = dark_collections.move_collections(
+            connection, location_id, now
+        )
     if not network.can_fulfil(change.state):
         for share in allocations.open_allocations(
             connection, location_id=location_id, not_handed=True
@@ -154,7 +165,7 @@ def _resource(
 
     picks = sourced.plan.picks[need.index]
     for pick in picks:
-        _add_allocation(connection, share, pick)
+        allocations.add(connection, share.order_id, share.line_no, share.sku, pick)
     main = max(picks, key=lambda p: (p.quantity, p.location_id)).location_id
     connection.execute(
         update(order_lines)
@@ -179,18 +190,3 @@ def _resource(
         now=now,
     )
     return True
-
-
-def _add_allocation(connection, share, pick) -> None:
-    key = (
-        (order_allocations.c.order_id == share.order_id)
-        & (order_allocations.c.line_no == share.line_no)
-        & (order_allocations.c.location_id == pick.location_id)
-    )
-    result = connection.execute(
-        update(order_allocations)
-        .where(key)
-        .values(quantity=order_allocations.c.quantity + pick.quantity)
-    )
-    if result.rowcount == 0:
-        allocations.write(connection, share.order_id, share.line_no, share.sku, [pick])

@@ -23,6 +23,7 @@ from oms_core.api_models import (
     TaskLine,
     TaskStatus,
 )
+from oms_core.dark_collections import KIND as DARK_STORE_COLLECTION
 from oms_core.db.process_schema import fulfilment_lines, process_tasks
 from oms_core.errors import conflict, invalid, not_found
 from oms_core.events import record_event
@@ -137,6 +138,8 @@ def complete_task(
         task.order_id,
         now=now,
     )
+    if task.kind == DARK_STORE_COLLECTION:
+        return get_task(conn, task_id)  # a person's task: no process step
     if task.kind == "hand_over":
         consume_held(conn, task.order_id, {line.seq for line in task.lines})
     for seq, missing in shorts.items():
