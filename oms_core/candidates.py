@@ -313,4 +313,5 @@ def _node(row: Row) -> Node:
         timezone=row.timezone,
         hours=network.hours_of(row.opening_hours),
         capacity_left=row.daily_capacity,
+        capacity=row.daily_capacity,
     )

@@ -50,6 +50,8 @@ class OrderSourcing:
     hold_id: uuid.UUID | None = None
     # Lines of an offline order whose shown promise cannot be kept.
     broken: list[offline_sourcing.Broken] = field(default_factory=list)
+    # Location names known from sourcing (else read when needed).
+    names: dict[str, str] | None = None
 
     def main_source(self, index: int) -> str:
         """The location providing most of line ``index``.
@@ -121,7 +123,12 @@ def source_order(
         )
     else:
         sourced = promising.source_and_reserve(
-            connection, request.selling_location_id, request.channel, needs, now
+            connection,
+            request.selling_location_id,
+            request.channel,
+            needs,
+            now,
+            resolved=resolved,
         )
     return OrderSourcing(
         needs,
@@ -133,6 +140,7 @@ def source_order(
         quote_id=request.quote_id,
         hold_id=request.hold_id,
         broken=broken,
+        names={node.id: node.name for node in sourced.nodes.values()},
     )
 
 
@@ -187,11 +195,13 @@ def allocations_for(
 ) -> list[Allocation]:
     """The API view of a new order's line ``index``."""
     ids = {pick.location_id for pick in result.picks.get(index, [])}
-    names = dict(
-        connection.execute(
-            select(locations.c.id, locations.c.name).where(locations.c.id.in_(ids))
-        ).all()
-    )
+    names = result.names or {}
+    if not ids <= names.keys():
+        names = dict(
+            connection.execute(
+                select(locations.c.id, locations.c.name).where(locations.c.id.in_(ids))
+            ).all()
+        )
     return [
         Allocation(
             location_id=pick.location_id,

@@ -28,7 +28,7 @@ from oms_core.api_models import (
     TraceEntry,
 )
 from oms_core.db.inventory_schema import location_load
-from oms_core.db.schema import locations, products
+from oms_core.db.schema import products
 from oms_core.errors import EngineError, invalid
 from oms_core.sourcing import LineNeed, Node, Pick, Plan, plan
 
@@ -155,9 +155,10 @@ def source_and_reserve(
     now: datetime,
     *,
     count_load: bool = True,
+    resolved: rule_sets.Resolved | None = None,
 ) -> Sourced:
     """Plan and reserve; raises the first refusal as an :class:`EngineError`."""
-    resolved = rule_sets.resolve(connection, selling_location_id, channel)
+    resolved = resolved or rule_sets.resolve(connection, selling_location_id, channel)
     for attempt in range(MAX_ATTEMPTS):
         sourced = source(
             connection, selling_location_id, channel, needs, now, resolved=resolved
@@ -227,30 +228,30 @@ def _undo(connection: Connection, done: list[tuple[str, Pick]]) -> None:
 
 
 def bump_load(connection: Connection, node: Node, now: datetime) -> bool:
-    """Count one more order today at ``node``; False when it is at capacity."""
+    """Count one more order today at ``node``; False when it is at capacity.
+
+    One guarded upsert: the day's row is created at one order, or counted
+    up only while it stays within the node's daily capacity.
+    """
+    if node.capacity is not None and node.capacity <= 0:
+        return False
     day = network.local_day(now, node.timezone)
-    values = {"location_id": node.id, "day": day, "orders": 0}
+    values = {"location_id": node.id, "day": day, "orders": 1}
     if connection.dialect.name == "postgresql":
-        statement = pg_insert(location_load).values(values).on_conflict_do_nothing()
+        statement = pg_insert(location_load).values(values)
     else:
-        statement = sqlite_insert(location_load).values(values).on_conflict_do_nothing()
-    connection.execute(statement)
-
-    guard = location_load.c.location_id == node.id
-    guard &= location_load.c.day == day
-    capacity = _capacity(connection, node.id)
-    if capacity is not None:
-        guard &= location_load.c.orders < capacity
-    result = connection.execute(
-        update(location_load).where(guard).values(orders=location_load.c.orders + 1)
-    )
-    return result.rowcount == 1
-
-
-def _capacity(connection: Connection, location_id: str) -> int | None:
-    return connection.scalar(
-        select(locations.c.daily_capacity).where(locations.c.id == location_id)
-    )
+        statement = sqlite_insert(location_load).values(values)
+    guard = None
+    if node.capacity is not None:
+        guard = location_load.c.orders < node.capacity
+    counted = connection.execute(
+        statement.on_conflict_do_update(
+            index_elements=[location_load.c.location_id, location_load.c.day],
+            set_={"orders": location_load.c.orders + 1},
+            where=guard,
+        ).returning(location_load.c.orders)
+    ).first()
+    return counted is not None
 
 
 def allocations_of(sourced: Sourced, index: int) -> list[Allocation]:

@@ -42,6 +42,8 @@ class Node:
     hours: WeeklyHours | None = None
     capacity_left: int | None = None
     atp: dict[str, int] = field(default_factory=dict)
+    # Orders a day (None: unlimited); capacity_left is what today leaves.
+    capacity: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
