@@ -83,6 +83,9 @@ __all__ = [
 # The order process, store tasks, payments and events.
 from oms_core.api_models import (
     CancelRequest,
+    CollectionBooking,
+    CollectionSlot,
+    CollectionSlotRequest,
     FoundLine,
     Invoice,
     LineQuantity,
@@ -94,6 +97,7 @@ from oms_core.api_models import (
     PaymentPlan,
     PaymentPlanRequest,
     PaymentSummary,
+    PendingPayment,
     PlanKind,
     ProcessView,
     Quote,
@@ -110,6 +114,9 @@ from oms_core.api_models import (
 
 __all__ += [
     "CancelRequest",
+    "CollectionBooking",
+    "CollectionSlot",
+    "CollectionSlotRequest",
     "FoundLine",
     "Invoice",
     "LineQuantity",
@@ -121,6 +128,7 @@ __all__ += [
     "PaymentPlan",
     "PaymentPlanRequest",
     "PaymentSummary",
+    "PendingPayment",
     "PlanKind",
     "ProcessView",
     "Quote",

@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import uuid
+from datetime import date, datetime
 from typing import Any
 
 import httpx
@@ -20,6 +21,9 @@ from oms_core.api_models import (
     LOCATION_ID_PATTERN,
     CancelRequest,
     ClaimTaskRequest,
+    CollectionBooking,
+    CollectionSlot,
+    CollectionSlotRequest,
     CompleteTaskRequest,
     ExceptionResolution,
     FoundLine,
@@ -141,6 +145,34 @@ class ProcessCalls:
         path = f"/v1/locations/{_location(location_id)}/tasks"
         response = await self._get(path)
         return parse_list(response, StoreTask, "task list")
+
+    async def collection_slots(
+        self, location_id: str, day: date, order_id: uuid.UUID | None = None
+    ) -> list[CollectionSlot]:
+        """The store's collection slots starting on local ``day`` (with the
+        order's readiness when ``order_id`` is given)."""
+        params: dict[str, str] = {"date": day.isoformat()}
+        if order_id is not None:
+            params["order_id"] = str(_uuid(order_id, "an order id"))
+        path = f"/v1/locations/{_location(location_id)}/collection-slots"
+        response = await self._get(path, params=params)
+        return parse_list(response, CollectionSlot, "collection slots")
+
+    async def book_collection_slot(
+        self,
+        order_id: uuid.UUID,
+        starts_at: datetime,
+        location_id: str | None = None,
+    ) -> CollectionBooking:
+        """Book (or move) a collect order's slot by the slot's start."""
+        order_id = _uuid(order_id, "an order id")
+        body = CollectionSlotRequest(starts_at=starts_at, location_id=location_id)
+        response = await self._send_once(
+            "PUT",
+            f"/v1/orders/{order_id}/collection-slot",
+            json=body.model_dump(mode="json"),
+        )
+        return parse_model(response, CollectionBooking, "collection slot")
 
     async def claim_task(self, task_id: uuid.UUID, staff: str) -> StoreTask:
         """Take an open task."""
