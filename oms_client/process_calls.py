@@ -96,10 +96,16 @@ class ProcessCalls:
         response = await self._get(f"/v1/orders/{order_id}/process")
         return parse_model(response, ProcessView, "order process")
 
-    async def process_picture(self, order_id: uuid.UUID) -> bytes:
-        """The order's process as SVG bytes, its state outlined."""
+    async def process_picture(
+        self, order_id: uuid.UUID, group: int | None = None
+    ) -> bytes:
+        """A shipment group's process as SVG bytes, its state outlined.
+
+        Without ``group``: the order's first group still running.
+        """
         order_id = _uuid(order_id, "an order id")
-        response = await self._get(f"/v1/orders/{order_id}/process.svg")
+        params = {"group": int(group)} if group is not None else None
+        response = await self._get(f"/v1/orders/{order_id}/process.svg", params=params)
         if len(response.content) > MAX_PICTURE_BYTES:
             raise ValueError("the process picture is larger than allowed")
         return response.content

@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 from datetime import timedelta
 
-from pydantic import ValidationError
 from PySide6.QtCore import Qt, QUrl, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeySequence, QResizeEvent
 from PySide6.QtWebEngineWidgets import QWebEngineView
@@ -17,6 +16,7 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QScrollArea,
     QSplitter,
     QStackedWidget,
     QStatusBar,
@@ -27,10 +27,12 @@ from PySide6.QtWidgets import (
 
 from pos_app.approved_total import approved_total
 from pos_app.background import BackgroundTasks
+from pos_app.checkout_flow import CheckoutFlow
 from pos_app.kiosk import RecoveryScreen
 from pos_app.modes import MODE_PROFILES, ModeProfile
+from pos_app.promise_text import broken_promises, describe_method, quoted_lines
 from pos_app.receipt import order_reference
-from pos_app.session import OmsError, SessionError, TillSession
+from pos_app.session import SessionError, TillSession, order_lines
 from pos_app.stock_lookup import StockSnapshot
 from pos_app.widgets.basket_panel import BasketPanel
 from pos_app.widgets.checkout_panel import CheckoutPanel
@@ -97,8 +99,13 @@ class MainWindow(QMainWindow):
         # A customer at a kiosk gets plain words, not the associate's figures.
         self.stock_panel = KioskProductPanel() if self.mode.kiosk else StockPanel()
         self.basket_panel = BasketPanel()
-        self.checkout_panel = CheckoutPanel(session.home.id, session.home.name)
+        self.checkout_panel = CheckoutPanel(
+            session.home.id, session.home.name, customer_facing=self.mode.kiosk
+        )
         self.promise_panel = None if self.mode.kiosk else PromisePanel()
+        self.checkout_flow = CheckoutFlow(
+            session, self.checkout_panel, self.promise_panel, tasks, self
+        )
         self.customer_panel = CustomerPanel() if self.mode.phone else None
         self.recovery_screen = RecoveryScreen()
         self.page_stack = QStackedWidget()
@@ -225,8 +232,43 @@ class MainWindow(QMainWindow):
         priced = approved_total(last[1], self._session.last_approvals) if last else None
         if priced is not None and last[0] == order_id:
             text += f"\n{priced.text()}"
+        if last is not None and last[0] == order_id:
+            text += "\n" + self._promise_lines(last[1], {})
         self.confirmation.setText(text)
         self.confirmation.setVisible(True)
+
+    def show_accepted(self, order) -> None:
+        """The engine accepted the last order: say per line if a promise broke."""
+        last = self._session.last_order
+        if last is None or last[0] != order.id:
+            return
+        broken = broken_promises(order, self._session.last_quote)
+        if not broken:
+            return
+        text = f"Order {order_reference(order.id)} placed — quote this number"
+        text += "\n" + self._promise_lines(last[1], broken)
+        self.confirmation.setText(text)
+        self.confirmation.setProperty("state", "attention")
+        self.confirmation.style().polish(self.confirmation)
+        self.confirmation.setVisible(True)
+
+    def _promise_lines(self, basket, broken: dict[str, str]) -> str:
+        session = self._session
+        promised = quoted_lines(session.last_quote)
+        places = {session.home.id: session.home.name}
+        for line in session.last_quote.lines if session.last_quote else []:
+            for allocation in line.allocations:
+                places[allocation.location_id] = allocation.name
+        rows = []
+        for line in basket.lines:
+            fulfilment = session.last_fulfilments.get(line.sku)
+            how = describe_method(fulfilment, places) if fulfilment else ""
+            promise = promised.get(line.sku, "promise to follow")
+            row = f"{line.quantity} × {line.name} — {how}: {promise}"
+            if line.sku in broken:
+                row += f" ⚠ not kept: {broken[line.sku]}"
+            rows.append(row)
+        return "\n".join(rows)
 
     def show_recovery(self, shown: bool) -> None:
         """Swap the page for the restarting screen, or back."""
@@ -251,7 +293,6 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.confirmation)
         if self.promise_panel is not None:
             layout.addWidget(self.promise_panel)
-        layout.addWidget(self.checkout_panel)
         self.kiosk_actions: KioskActions | None = None
         if self.mode.kiosk:
             self.kiosk_actions = KioskActions()
@@ -262,7 +303,25 @@ class MainWindow(QMainWindow):
         splitter = QSplitter()
         self._splitter = splitter
         splitter.addWidget(self.page_stack)
-        splitter.addWidget(side)
+        # Stock, basket and promise scroll rather than squeeze; how each line
+        # goes and the submit button stay in view under them.
+        side_scroll = QScrollArea()
+        side_scroll.setObjectName("sideScroll")
+        side_scroll.setWidget(side)
+        side_scroll.setWidgetResizable(True)
+        side_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        column = QWidget()
+        column.setObjectName("sideColumn")
+        column_layout = QVBoxLayout(column)
+        column_layout.setContentsMargins(0, 0, 0, 0)
+        column_layout.addWidget(side_scroll, 1)
+        checkout_box = QFrame()
+        checkout_box.setObjectName("sidePanel")
+        checkout_layout = QVBoxLayout(checkout_box)
+        checkout_layout.addWidget(self.checkout_panel)
+        column_layout.addWidget(checkout_box)
+        splitter.addWidget(column)
         splitter.setStretchFactor(0, 3)
         splitter.setStretchFactor(1, 2)
         splitter.setSizes([900, 460])
@@ -378,8 +437,13 @@ class MainWindow(QMainWindow):
         )
         self.basket_panel.removal_requested.connect(self._on_basket_removal_requested)
         self.checkout_panel.submit_requested.connect(self._on_checkout_submit_requested)
-        if self.promise_panel is not None:
-            self.promise_panel.quote_requested.connect(self._on_promise_quote_requested)
+        # A phone order names its customer in the customer panel instead.
+        self.checkout_panel.set_customer_known(self.mode.phone)
+        session.customer_changed.connect(
+            lambda customer: self.checkout_panel.set_customer_known(
+                customer is not None or self.mode.phone
+            )
+        )
         self._tasks.failed.connect(self._on_task_failed)
         session.staff_changed.connect(self.show_staff)
         session.basket_changed.connect(
@@ -430,10 +494,7 @@ class MainWindow(QMainWindow):
 
     def _on_session_basket_changed(self, basket) -> None:
         self.basket_panel.show_basket(basket)
-        if self.promise_panel is not None:
-            # TODO: ask again by itself when the basket or fulfilment changes;
-            # for now the associate presses "Check promise".
-            self.promise_panel.clear()
+        # The checkout flow follows the basket and asks for the promise again.
         self.checkout_panel.set_basket_ready(bool(basket.lines))
 
     def _on_session_stock_changed(self, snapshot: StockSnapshot) -> None:
@@ -470,38 +531,26 @@ class MainWindow(QMainWindow):
     def _on_basket_removal_requested(self, sku: str) -> None:
         self._tasks.spawn(self._session.remove(sku), "Removing a line")
 
-    def _on_promise_quote_requested(self) -> None:
-        try:
-            fulfilment = self.checkout_panel.current_fulfilment()
-        except ValidationError:
-            self.promise_panel.show_message("Fill in the delivery address first.")
-            return
-        self._tasks.spawn(self._quote(fulfilment), "Asking for the promise")
+    def _on_checkout_submit_requested(self, choice) -> None:
+        self._tasks.spawn(self._submit(choice), "Submitting the order")
 
-    async def _quote(self, fulfilment) -> None:
-        try:
-            quote = await self._session.quote(fulfilment)
-        except SessionError as exc:
-            self.promise_panel.show_message(str(exc))
-            return
-        except OmsError as exc:
-            self.promise_panel.show_message(f"No promise from the engine: {exc}")
-            return
-        self.promise_panel.show_quote(quote)
-
-    def _on_checkout_submit_requested(self, fulfilment) -> None:
-        self._tasks.spawn(self._submit(fulfilment), "Submitting the order")
-
-    async def _submit(self, fulfilment) -> None:
+    async def _submit(self, choice) -> None:
         if self.mode.phone and self._session.customer is None:
             self.notify("Find or add the customer first: the order needs them.")
             return
         panel = self.customer_panel
         try:
+            basket = await self._session.basket()
+            # Placed with the quote shown, when it was for exactly these lines.
+            quote = self.checkout_flow.quote_for(
+                order_lines(basket, choice.fulfilments)
+            )
             order_id = await self._session.submit(
-                fulfilment,
+                choice.fulfilments,
                 notes=panel.notes_text() if panel else None,
                 payment_choice=panel.payment_choice() if panel else None,
+                quote=quote,
+                contact=choice.contact,
             )
         except SessionError as exc:
             self.notify(str(exc))

@@ -23,6 +23,7 @@ from oms_client.models import HANDOVER_CODE_PATTERN, Customer, ErrorCode
 from pos_app.approved_total import approved_total
 from pos_app.kiosk import RELOAD_AFTER_MS, IdleWatch
 from pos_app.kiosk_words import kiosk_promise
+from pos_app.promise_text import quoted_lines
 from pos_app.receipt import (
     Receipt,
     ReceiptLine,
@@ -308,7 +309,9 @@ class ModeWiring(QObject):
                 quantity=line.quantity,
                 line_total=line.line_total,
                 currency=line.currency,
-                fulfilment=describe_fulfilment(fulfilment, places),
+                fulfilment=describe_fulfilment(
+                    session.last_fulfilments.get(line.sku, fulfilment), places
+                ),
                 promise=promise.get(line.sku, "Promise to follow by e-mail"),
             )
             for line in basket.lines
@@ -324,8 +327,14 @@ class ModeWiring(QObject):
         )
 
     async def _promise_text(self, order_id, places: dict[str, str]) -> dict[str, str]:
-        # TODO: show the quoted date per line once POST /v1/quotes lands; the
-        # engine's order today names the source location but not a date.
+        """Each line's promise: the quote shown at checkout, else its source."""
+        session = self._till.session
+        quote = session.last_quote
+        if quote is not None and session.last_order[0] == order_id:
+            for quoted in quote.lines:
+                for allocation in quoted.allocations:
+                    places[allocation.location_id] = allocation.name
+            return quoted_lines(quote)
         client = self._till.services.client
         try:
             order = await client.get_order(order_id)

@@ -113,13 +113,20 @@ class OrderDesk(QObject):
         try:
             tracking = await self._client.get_tracking(order_id)
             picture = await self._client.process_picture(order_id)
+            # One picture per shipment group when the order has several.
+            pictures = {
+                group.group: await self._client.process_picture(order_id, group.group)
+                for group in tracking.groups
+                if len(tracking.groups) > 1
+            }
         except OmsNotFound:
             finder.show_message(f"No order {order_id} at the order engine.")
             return
         except (OmsError, ValueError) as exc:
             finder.show_message(f"The order could not be loaded: {exc}")
             return
-        view.show_tracking(tracking, picture)
+        view.show_tracking(tracking, picture, pictures)
+        self._window.show_accepted(tracking.order)
         if reveal:
             self._window.reveal_orders()
         self.order_shown.emit(str(order_id))

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Mapping
 from datetime import UTC, datetime
 
 from PySide6.QtCore import QObject, Signal
@@ -93,6 +94,10 @@ class TillSession(QObject):
         # before it is submitted.
         self.next_order_id = uuid.uuid4()
         self.last_order: tuple[uuid.UUID, Basket, Fulfilment] | None = None
+        # Each line's fulfilment (by SKU) and the quote the last order was
+        # placed with, for its confirmation and receipt.
+        self.last_fulfilments: dict[str, Fulfilment] = {}
+        self.last_quote: Quote | None = None
         # The approvals that went with the last order (for its receipt).
         self.last_approvals: list[Approval] = []
 
@@ -187,6 +192,12 @@ class TillSession(QObject):
         snapshot = await self._stock.lookup(sku)
         self._note_online(snapshot.live)
         self.stock_changed.emit(snapshot)
+        return snapshot
+
+    async def stock_for(self, sku: str) -> StockSnapshot:
+        """Stock of a basket line, without changing the product in view."""
+        snapshot = await self._stock.lookup(sku)
+        self._note_online(snapshot.live)
         return snapshot
 
     # -- staff, approvals ----------------------------------------------------
@@ -290,30 +301,37 @@ class TillSession(QObject):
 
     # -- promise -----------------------------------------------------------
 
-    async def quote(self, fulfilment: Fulfilment) -> Quote:
-        """The engine's promise for the basket; nothing is reserved."""
+    async def quote(self, fulfilment: Fulfilment | LineFulfilments) -> Quote:
+        """The engine's promise for the basket; nothing is reserved.
+
+        ``fulfilment`` is one for every line, or one per line by SKU.
+        """
         basket = await self._store.current_basket()
         if not basket.lines:
             raise SessionError("The basket is empty.")
         return await self._client.quote(
             QuoteRequest(
                 selling_location_id=self.home.id,
-                lines=[
-                    OrderLineRequest(
-                        sku=line.sku, quantity=line.quantity, fulfilment=fulfilment
-                    )
-                    for line in basket.lines
-                ],
+                lines=order_lines(basket, fulfilment),
             )
+        )
+
+    async def quote_lines(self, lines: list[OrderLineRequest]) -> Quote:
+        """The engine's promise for ``lines`` (one SKU's options, say)."""
+        return await self._client.quote(
+            QuoteRequest(selling_location_id=self.home.id, lines=lines)
         )
 
     # -- submit ------------------------------------------------------------
 
     async def submit(
         self,
-        fulfilment: Fulfilment,
+        fulfilment: Fulfilment | LineFulfilments,
         notes: str | None = None,
         payment_choice: PaymentChoice | None = None,
+        *,
+        quote: Quote | None = None,
+        contact: CustomerDetails | None = None,
     ) -> uuid.UUID:
         """Close the basket into the outbox; the sync worker sends it.
 
@@ -321,13 +339,18 @@ class TillSession(QObject):
         idempotency key, so a resend can never create a second order. The
         approvals given for it go with it (the engine prices the order with
         them), and so do a phone order's notes and payment choice.
+
+        ``fulfilment`` is one for every line or one per line by SKU. With the
+        ``quote`` shown for exactly these lines the order names it, and the
+        engine keeps its sources or says why not. ``contact`` is who to tell
+        when no customer was found (a collection elsewhere needs someone).
         """
         basket = await self._store.current_basket()
         if not basket.lines:
             raise SessionError("The basket is empty.")
 
         order_id = self.next_order_id
-        customer = None
+        customer = contact
         if self.customer is not None:
             customer = CustomerDetails(
                 name=self.customer.name,
@@ -336,22 +359,21 @@ class TillSession(QObject):
             )
         request = OrderRequest(
             selling_location_id=self.home.id,
-            lines=[
-                OrderLineRequest(
-                    sku=line.sku, quantity=line.quantity, fulfilment=fulfilment
-                )
-                for line in basket.lines
-            ],
+            lines=order_lines(basket, fulfilment),
             customer=customer,
             placed_at=datetime.now(UTC),
             approval_ids=[a.id for a in approvals_in_use(basket, self.approvals)],
             notes=notes or None,
             payment_choice=payment_choice,
+            quote_id=quote.id if quote is not None else None,
         )
         await self._store.submit_basket(order_id, request.model_dump(mode="json"))
         logger.info("Order %s queued with %d lines", order_id, len(basket.lines))
 
-        self.last_order = (order_id, basket, fulfilment)
+        per_line = {line.sku: line.fulfilment for line in request.lines}
+        self.last_order = (order_id, basket, request.lines[0].fulfilment)
+        self.last_fulfilments = per_line
+        self.last_quote = quote
         self.last_approvals = approvals_in_use(basket, self.approvals)
         self.next_order_id = uuid.uuid4()
         self.approvals = []
@@ -359,6 +381,29 @@ class TillSession(QObject):
         self.order_queued.emit(str(order_id))
         self.basket_changed.emit(await self._store.current_basket())
         return order_id
+
+
+LineFulfilments = Mapping[str, Fulfilment]
+
+
+def order_lines(
+    basket: Basket, fulfilment: Fulfilment | LineFulfilments
+) -> list[OrderLineRequest]:
+    """The basket's lines as an order sends them, each with its fulfilment.
+
+    A line missing from a per-line mapping is refused with the SKU named.
+    """
+    lines = []
+    for line in basket.lines:
+        chosen = fulfilment
+        if isinstance(fulfilment, Mapping):
+            chosen = fulfilment.get(line.sku)
+            if chosen is None:
+                raise SessionError(f"Choose how {line.sku} reaches the customer.")
+        lines.append(
+            OrderLineRequest(sku=line.sku, quantity=line.quantity, fulfilment=chosen)
+        )
+    return lines
 
 
 def _looks_like_sku(code: str) -> bool:

@@ -32,7 +32,7 @@ async def _photograph(
 ) -> None:
     from PySide6.QtCore import QUrl
     from PySide6.QtWebEngineCore import QWebEngineProfile
-    from PySide6.QtWidgets import QApplication
+    from PySide6.QtWidgets import QApplication, QScrollArea
 
     from pos_app.background import BackgroundTasks
     from pos_app.services import open_services
@@ -59,8 +59,10 @@ async def _photograph(
         await _run_js(till, "document.querySelector('[data-add-button]').click()")
         await _settle(till, 1.0)
         await till.session.add_to_basket("22423", 1)
+        # A line this store does not hold: checkout offers it elsewhere.
+        await till.session.add_to_basket("22920", 1)
         await till.session.show_product(await till.session.find_product(sku))
-        await _settle(till, 1.5)
+        await _settle(till, 2.5)
         if mode == "phone" and till.window.customer_panel is not None:
             panel = till.window.customer_panel
             for key, value in (
@@ -82,6 +84,12 @@ async def _photograph(
                 str(target.with_name(target.stem + "-code.png"))
             )
         else:
+            # The basket and its promise per line, above the checkout.
+            side = till.window.findChild(QScrollArea, "sideScroll")
+            promise = till.window.promise_panel
+            if mode != "phone" and side is not None and promise is not None:
+                side.ensureWidgetVisible(promise, 0, 0)
+                await _settle(till, 0.3)
             till.window.grab().save(str(target))
         logger.info("Saved %s", target)
         await till.shutdown()

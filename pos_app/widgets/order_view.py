@@ -12,6 +12,7 @@ import logging
 from PySide6.QtCore import QByteArray, Qt, Signal
 from PySide6.QtSvgWidgets import QSvgWidget
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QPushButton,
@@ -95,14 +96,29 @@ class OrderView(QWidget):
         scroll = QScrollArea()
         scroll.setWidget(self.picture)
         scroll.setWidgetResizable(False)
+        # An order mixing fulfilments runs one process per shipment group.
+        self.groups = _table(["#", "Process", "Where it is", "Lines"])
+        self.groups.setObjectName("shipmentGroups")
+        self.groups.setAccessibleName("Shipments of the order")
+        self.group_choice = QComboBox()
+        self.group_choice.setObjectName("groupChoice")
+        self.group_choice.setAccessibleName("Whose process picture")
+        self.group_choice.currentIndexChanged.connect(self._on_group_chosen)
+        self._pictures: dict[int, bytes] = {}
+        process_page = QWidget()
+        process_layout = QVBoxLayout(process_page)
+        process_layout.setContentsMargins(0, 0, 0, 0)
+        process_layout.addWidget(self.group_choice)
+        process_layout.addWidget(scroll, 1)
 
         self.tabs = QTabWidget()
         self.tabs.addTab(self.timeline, "Timeline")
         self.tabs.addTab(payments_page, "Payments")
-        self.tabs.addTab(scroll, "Process")
+        self.tabs.addTab(process_page, "Process")
         layout = QVBoxLayout(self)
         layout.addLayout(header)
         layout.addWidget(self.details)
+        layout.addWidget(self.groups)
         layout.addWidget(self.tabs, 1)
         self._cancel.setEnabled(False)
 
@@ -111,8 +127,17 @@ class OrderView(QWidget):
         """The id of the order shown, if any."""
         return self._order_id
 
-    def show_tracking(self, tracking: OrderTracking, picture: bytes | None) -> None:
-        """Show ``tracking`` and the SVG ``picture`` of its process."""
+    def show_tracking(
+        self,
+        tracking: OrderTracking,
+        picture: bytes | None,
+        pictures: dict[int, bytes] | None = None,
+    ) -> None:
+        """Show ``tracking`` and the SVG ``picture`` of its process.
+
+        ``pictures`` has one picture per shipment group when the order has
+        several; each group is listed with its process and where it is.
+        """
         order = tracking.order
         self._order_id = str(order.id)
         self._title.setText(
@@ -157,9 +182,44 @@ class OrderView(QWidget):
                 ],
             )
 
+        self._show_groups(tracking, order)
+        self._pictures = dict(pictures or {})
+        self.group_choice.blockSignals(True)
+        self.group_choice.clear()
+        for group in tracking.groups if self._pictures else []:
+            self.group_choice.addItem(
+                f"Shipment {group.group + 1}: {group.process}", group.group
+            )
+        self.group_choice.blockSignals(False)
+        self.group_choice.setVisible(bool(self._pictures))
         if picture:
-            self.picture.load(QByteArray(picture))
-            self.picture.setFixedSize(self.picture.renderer().defaultSize())
+            self._load_picture(picture)
+
+    def _show_groups(self, tracking: OrderTracking, order: Order) -> None:
+        groups = tracking.groups if len(tracking.groups) > 1 else []
+        self.groups.setVisible(bool(groups))
+        self.groups.setRowCount(len(groups))
+        for row, group in enumerate(groups):
+            skus = [order.lines[n].sku for n in group.lines if n < len(order.lines)]
+            _fill(
+                self.groups,
+                row,
+                [
+                    str(group.group + 1),
+                    group.process.replace("_", " "),
+                    group.state_title,
+                    ", ".join(skus),
+                ],
+            )
+
+    def _load_picture(self, picture: bytes) -> None:
+        self.picture.load(QByteArray(picture))
+        self.picture.setFixedSize(self.picture.renderer().defaultSize())
+
+    def _on_group_chosen(self, index: int) -> None:
+        picture = self._pictures.get(self.group_choice.itemData(index))
+        if picture:
+            self._load_picture(picture)
 
     def _on_refresh_clicked(self) -> None:
         if self._order_id:
@@ -195,6 +255,8 @@ def order_details(order: Order) -> str:
         words.append(f"Payment: {PAYMENT_WORDS[order.payment_choice]}")
     if order.notes:
         words.append(f"Notes for the store: {order.notes}")
+    if order.sourcing_note:
+        words.append(f"Promise shown not kept: {order.sourcing_note}")
     return "\n".join(word for word in words if word)
 
 

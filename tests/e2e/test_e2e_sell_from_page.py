@@ -11,7 +11,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QPushButton, QTableWidget
+from PySide6.QtWidgets import QLineEdit, QPushButton, QTableWidget
 
 from oms_client import OmsClient
 from tests.till_support import STORE_ID, open_page, run_js, settled, until
@@ -80,3 +80,75 @@ def test_add_from_page_see_nearby_stock_and_submit(open_till, run, engine_app):
 async def _accepted(store) -> bool:
     summary = await store.outbox_summary()
     return summary.get("accepted", 0) == 1 and summary.get("pending", 0) == 0
+
+
+AWAY = "10002"  # not held at the till's store; held at stores nearby
+
+
+def test_a_mixed_basket_from_the_page_runs_one_process_per_shipment(
+    open_till, run, engine_app
+):
+    client = OmsClient.in_process(engine_app)
+    till = open_till(client)
+    checkout = till.window.checkout_panel
+
+    async def scenario() -> None:
+        # When the associate adds a product held here and one held elsewhere.
+        basket_table = till.window.findChild(QTableWidget, "basketTable")
+        for sku, count in ((SKU, 1), (AWAY, 2)):
+            await open_page(till, f"aisle://shop/product/{sku}")
+            await run_js(till, "document.querySelector('[data-add-button]').click()")
+            await until(lambda n=count: basket_table.rowCount() == n, what=sku)
+
+        # Then the line held elsewhere is offered there at once.
+        await until(
+            lambda: checkout.line_method(AWAY) == "elsewhere", what="save the sale"
+        )
+        assert checkout.line_method(SKU) == "here"
+
+        # When the associate delivers it instead, by keyboard, to an address.
+        combo = checkout.line_combo(AWAY)
+        combo.setFocus()
+        QTest.keyClick(combo, Qt.Key.Key_Down)
+        for name, text in (
+            ("address_name", "A Customer"),
+            ("address_line1", "1 High Street"),
+            ("address_city", "Aberdare"),
+            ("address_postcode", "CF44 8DL"),
+        ):
+            field = checkout.findChild(QLineEdit, name)
+            field.setFocus()
+            QTest.keyClicks(field, text)
+        QTest.keyClick(field, Qt.Key.Key_Return)
+        promise = till.window.promise_panel
+        await until(
+            lambda: (
+                promise.table.rowCount() >= 2
+                and "delivered" in {promise.table.item(r, 2).text() for r in range(2)}
+            ),
+            what="the promise per line",
+        )
+        await until(lambda: till.tasks.pending == 0, what="the quote")
+
+        # And submits.
+        QTest.mouseClick(
+            checkout.findChild(QPushButton, "submit"), Qt.MouseButton.LeftButton
+        )
+        await until(lambda: till.session.last_order, what="the order queued")
+        order_id = till.session.last_order[0]
+        till.services.worker.wake()
+        await settled(till, order_id)
+
+        # Then the engine runs one process per shipment group.
+        tracking = await client.get_tracking(order_id)
+        assert [group.lines for group in tracking.groups] == [[0], [1]]
+        assert tracking.groups[0].process == "collect_here"
+        assert tracking.groups[1].process in {"deliver_from_dc", "ship_from_store"}
+        assert tracking.order.sourcing_note is None
+
+        # And the order view lists both shipments.
+        groups = till.window.order_view.groups
+        assert groups.rowCount() == 2
+        assert groups.item(0, 1).text() == "collect here"
+
+    run(scenario())
