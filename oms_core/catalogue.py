@@ -28,6 +28,7 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import lru_cache
 
 from oms_core import gtin, money
 from oms_core.datasets import SalesLine
@@ -75,12 +76,26 @@ class CatalogueImport:
     kept_lines: int = 0
 
 
+@lru_cache(maxsize=16384)
 def is_product_code(code: str) -> bool:
     """Whether a stock code names a product rather than a charge."""
     normal = code.strip().upper()
     if normal in KNOWN_NON_PRODUCT_CODES:
         return False
     return _PRODUCT_CODE.match(normal) is not None
+
+
+@lru_cache(maxsize=4096)
+def _price_pence(text: str) -> int | None:
+    """A unit price in pence (sub-penny prices round half up), None if unreadable.
+
+    The year's 400,000 lines carry a few hundred distinct prices: each is
+    read once.
+    """
+    try:
+        return money.parse_minor(text, CURRENCY, round_half_up=True)
+    except money.MoneyError:
+        return None
 
 
 def clean_name(description: str) -> str:
@@ -97,10 +112,8 @@ def classify(line: SalesLine) -> tuple[SkipReason | None, int]:
     if line.quantity <= 0:
         return SkipReason.QUANTITY_NOT_POSITIVE, 0
 
-    try:
-        # Sub-penny prices round half up to whole pence.
-        price = money.parse_minor(line.unit_price, CURRENCY, round_half_up=True)
-    except money.MoneyError:
+    price = _price_pence(line.unit_price)
+    if price is None:
         return SkipReason.UNREADABLE_PRICE, 0
     if price <= 0:
         return SkipReason.PRICE_NOT_POSITIVE, 0

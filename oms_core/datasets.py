@@ -134,11 +134,13 @@ def _parse_sales_time(text: str) -> datetime:
 def read_sales_lines(path: Path) -> Iterator[SalesLine]:
     """Yield every line of a catalogue file (plain or gzip CSV)."""
     _require(path)
+    source = path.name
+    columns = len(_SALES_COLUMNS)
     with _open_text(path) as handle:
         reader = csv.reader(handle)
         _check_header(path, next(reader, None), _SALES_COLUMNS)
         for line_no, row in enumerate(reader, start=2):
-            if len(row) < len(_SALES_COLUMNS):
+            if len(row) < columns:
                 raise DatasetError(f"{path.name}:{line_no}: too few columns")
             try:
                 quantity = int(row[3])
@@ -152,7 +154,7 @@ def read_sales_lines(path: Path) -> Iterator[SalesLine]:
                 quantity=quantity,
                 invoiced_at=invoiced_at,
                 unit_price=row[5].strip(),
-                source=path.name,
+                source=source,
                 line_no=line_no,
             )
 

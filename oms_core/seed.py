@@ -7,19 +7,23 @@ seed either happens completely or not at all.
 
 from __future__ import annotations
 
-import hashlib
 import logging
 import os
 import time
-from collections.abc import Collection, Iterable, Iterator
+from collections.abc import Collection
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta
-from itertools import islice
-from typing import Any
+from datetime import UTC, datetime
 
 from sqlalchemy import Connection, Engine, MetaData, func, inspect, select, text
 
-from oms_core import datasets, locations, migrations, network_data, stock_rule
+from oms_core import (
+    datasets,
+    locations,
+    migrations,
+    network_data,
+    seed_stock,
+    stock_rule,
+)
 from oms_core.api_models import LocationKind, LocationState
 from oms_core.catalogue import CatalogueBuilder, CatalogueImport, SkipReason
 from oms_core.db import schema
@@ -34,12 +38,9 @@ from oms_core.staff import seed_demo_staff
 
 logger = logging.getLogger(__name__)
 
-_CHUNK = 50_000
 NETWORK_UK = "uk"
 NETWORK_WORLD = "world"
 NETWORKS = (NETWORK_UK, NETWORK_WORLD)
-# Seeded stock counts are spread over the three days before the seed.
-COUNT_SPREAD_MINUTES = 72 * 60
 
 
 class AlreadySeededError(RuntimeError):
@@ -257,21 +258,9 @@ def _write(
         ],
     )
 
-    rows = (
-        {
-            "sku": row.sku,
-            "location_id": row.location_id,
-            "on_hand": row.on_hand,
-            "reserved": 0,
-            "buffer": row.buffer,
-            "confirmed_at": counted_at(now, row.sku, row.location_id),
-        }
-        for row in stock_rule.seeded_stock(catalogue.units_sold, places)
+    written = seed_stock.write_seeded_stock(
+        connection, catalogue.units_sold, places, now
     )
-    written = 0
-    for chunk in _chunks(rows, _CHUNK):
-        connection.execute(schema.stock.insert(), chunk)
-        written += len(chunk)
 
     connection.execute(
         schema.seed_runs.insert(),
@@ -283,24 +272,6 @@ def _write(
         },
     )
     return written
-
-
-def counted_at(now: datetime, sku: str, location_id: str) -> datetime:
-    """When a seeded stock row was last counted: a stable time before ``now``.
-
-    Each row gets its own age, from a hash of the pair, spread evenly over
-    the :data:`COUNT_SPREAD_MINUTES` before the seed.
-    """
-    key = f"count|{sku}|{location_id}".encode()
-    digest = hashlib.blake2b(key, digest_size=8).digest()
-    minutes = int.from_bytes(digest, "big") % COUNT_SPREAD_MINUTES
-    return now - timedelta(minutes=minutes)
-
-
-def _chunks(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
-    iterator = iter(items)
-    while chunk := list(islice(iterator, size)):
-        yield chunk
 
 
 def sqlite_file_size(connection: Connection) -> int:

@@ -48,6 +48,9 @@ DC_COVER_WEEKS = 2
 STORE_BUFFER = 1
 DC_BUFFER = 0
 
+_SCALE = float(2**64)
+_LOW = 2**64 - 1
+
 
 @dataclass(frozen=True, slots=True)
 class StockRow:
@@ -61,12 +64,14 @@ class StockRow:
 
 def jitter(sku: str, location_id: str) -> tuple[float, float]:
     """The pair's two stable uniform numbers ``(u_range, u_qty)``."""
-    digest = hashlib.blake2b(f"{sku}|{location_id}".encode(), digest_size=16).digest()
-    scale = float(2**64)
-    return (
-        int.from_bytes(digest[:8], "big") / scale,
-        int.from_bytes(digest[8:], "big") / scale,
-    )
+    value = pair_hash(sku, location_id)
+    return (value >> 64) / _SCALE, (value & _LOW) / _SCALE
+
+
+def pair_hash(sku: str, location_id: str) -> int:
+    """The pair's BLAKE2b hash as one 128-bit number."""
+    digest = hashlib.blake2b(f"{sku}|{location_id}".encode(), digest_size=16)
+    return int.from_bytes(digest.digest(), "big")
 
 
 def sales_ranks(units_sold: Mapping[str, int]) -> dict[str, float]:
@@ -99,26 +104,81 @@ def dc_on_hand(units_sold: int, u_qty: float) -> int:
 def seeded_stock(
     units_sold: Mapping[str, int], locations: Iterable[LocationRecord]
 ) -> Iterator[StockRow]:
-    """Every stock row with on-hand above zero, location by location."""
+    """Every stock row with on-hand above zero, in (SKU, location id) order."""
+    for sku, location_id, on_hand, buffer, _ in seeded_rows(units_sold, locations):
+        yield StockRow(sku, location_id, on_hand, buffer)
+
+
+def seeded_rows(
+    units_sold: Mapping[str, int], locations: Iterable[LocationRecord]
+) -> Iterator[tuple[str, str, int, int, int]]:
+    """:func:`seeded_stock` as ``(sku, location_id, on_hand, buffer, draw)``.
+
+    ``draw`` is the pair's whole 128-bit hash, whose leading bits of each
+    half are ``u_range`` and ``u_qty``: its last bits are free for another
+    stable draw of the pair (the seed's count time).
+
+    The rows come in (SKU, location id) order, the order of the stock
+    table's key, so a bulk insert appends. A store is only looked at for
+    the SKUs it could carry: none ranked past 1.5 times its range share.
+    """
     ranks = sales_ranks(units_sold)
-    by_rank = sorted(ranks, key=ranks.__getitem__)
+    places = sorted(locations, key=lambda place: place.id)
+    by_reach = _places_by_reach(places)
+    blake2b = hashlib.blake2b
 
-    for location in locations:
-        if location.kind is LocationKind.DISTRIBUTION_CENTRE:
-            for sku in by_rank:
-                on_hand = dc_on_hand(units_sold[sku], jitter(sku, location.id)[1])
-                if on_hand > 0:
-                    yield StockRow(sku, location.id, on_hand, DC_BUFFER)
-            continue
-
-        size = location.size_class or 1
-        # No SKU ranked past 1.5 times the share can be carried: stop there.
-        reach = RANGE_SHARE[size] * 1.5
-        for sku in by_rank:
-            rank = ranks[sku]
-            if rank >= reach:
-                break
-            u_range, u_qty = jitter(sku, location.id)
-            on_hand = store_on_hand(units_sold[sku], rank, size, u_range, u_qty)
+    for sku in sorted(units_sold):
+        sold = units_sold[sku]
+        rank = ranks[sku]
+        prefix = f"{sku}|".encode()
+        for location_id, encoded, size in _within_reach(by_reach, rank):
+            # jitter(sku, location_id), without its calls: this runs a
+            # million times a seed.
+            digest = blake2b(prefix + encoded, digest_size=16).digest()
+            value = int.from_bytes(digest, "big")
+            u_qty = (value & _LOW) / _SCALE
+            if size is None:
+                on_hand = dc_on_hand(sold, u_qty)
+                buffer = DC_BUFFER
+            else:
+                u_range = (value >> 64) / _SCALE
+                on_hand = store_on_hand(sold, rank, size, u_range, u_qty)
+                buffer = STORE_BUFFER
             if on_hand > 0:
-                yield StockRow(sku, location.id, on_hand, STORE_BUFFER)
+                yield sku, location_id, on_hand, buffer, value
+
+
+_Place = tuple[str, bytes, int | None]
+
+
+def _places_by_reach(places: list[LocationRecord]) -> list[tuple[float, list]]:
+    """Places in id order for each reach: stores carry nothing ranked past it.
+
+    Each entry is ``(reach, places)`` where ``places`` holds every
+    distribution centre and every store whose reach is above ``reach``; the
+    entries go from the widest list (reach 0) to the narrowest.
+    """
+    reach = {size: share * 1.5 for size, share in RANGE_SHARE.items()}
+    limits = [0.0, *sorted(set(reach.values()))]
+    table = []
+    for limit in limits:
+        chosen: list[_Place] = []
+        for place in places:
+            if place.kind is LocationKind.DISTRIBUTION_CENTRE:
+                chosen.append((place.id, place.id.encode(), None))
+                continue
+            size = place.size_class or 1
+            if reach[size] > limit:
+                chosen.append((place.id, place.id.encode(), size))
+        table.append((limit, chosen))
+    return table
+
+
+def _within_reach(table: list[tuple[float, list]], rank: float) -> list[_Place]:
+    """The places that could hold a SKU of ``rank``."""
+    chosen = table[0][1]
+    for limit, places in table[1:]:
+        if rank < limit:
+            break
+        chosen = places
+    return chosen

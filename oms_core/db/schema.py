@@ -25,7 +25,7 @@ from sqlalchemy import (
     Uuid,
 )
 
-from oms_core.db.types import UtcDateTime
+from oms_core.db.types import UtcDateTime, UtcSeconds
 from oms_core.geo import cell_of
 
 logger = logging.getLogger(__name__)
@@ -99,14 +99,16 @@ stock = Table(
     Column("on_hand", Integer, nullable=False),
     Column("reserved", Integer, nullable=False, default=0),
     Column("buffer", Integer, nullable=False, default=0),
-    Column("confirmed_at", UtcDateTime, nullable=False),
+    # Unix seconds on SQLite: the seeded pool has 800,000 of them.
+    Column("confirmed_at", UtcSeconds, nullable=False),
     Column("in_transit", Integer, nullable=False, server_default="0"),
     Column("in_transit_eta", UtcDateTime),
     CheckConstraint("on_hand >= 0", name="on_hand_not_negative"),
     CheckConstraint("in_transit >= 0", name="in_transit_not_negative"),
     CheckConstraint("reserved >= 0", name="reserved_not_negative"),
     CheckConstraint("buffer >= 0", name="buffer_not_negative"),
-    Index(None, "location_id"),
+    # No index by location alone: every read names the SKU, which leads the
+    # key; one by location would add half again to the seeded pool's size.
     sqlite_with_rowid=False,
 )
 

@@ -121,3 +121,33 @@ def test_stores_keep_a_small_buffer():
 
     assert {row.buffer for row in rows} == {stock_rule.STORE_BUFFER}
     assert all(row.on_hand >= stock_rule.STORE_MIN_UNITS for row in rows)
+
+
+def test_rows_come_in_key_order_with_the_pair_hash_as_their_draw():
+    places = [_store(i, 1 + i % 3) for i in reversed(range(20))] + [_dc()]
+
+    rows = list(stock_rule.seeded_rows(UNITS_SOLD, places))
+
+    keys = [(sku, location_id) for sku, location_id, *_ in rows]
+    assert keys == sorted(keys)
+    for sku, location_id, on_hand, _buffer, draw in rows[:: len(rows) // 40]:
+        assert draw == stock_rule.pair_hash(sku, location_id)
+        assert stock_rule.jitter(sku, location_id) == (
+            (draw >> 64) / 2**64,
+            (draw & (2**64 - 1)) / 2**64,
+        )
+        assert on_hand > 0
+
+
+def test_a_store_holds_what_the_rule_says_for_its_jitter():
+    place = _store(7, 2)
+    ranks = stock_rule.sales_ranks(UNITS_SOLD)
+
+    held = {
+        row.sku: row.on_hand for row in stock_rule.seeded_stock(UNITS_SOLD, [place])
+    }
+
+    for sku, sold in UNITS_SOLD.items():
+        u_range, u_qty = stock_rule.jitter(sku, place.id)
+        expected = stock_rule.store_on_hand(sold, ranks[sku], 2, u_range, u_qty)
+        assert held.get(sku, 0) == expected
