@@ -8,7 +8,8 @@ holds only what was reserved; the missing units are reserved nowhere but
 stay priced and owed (the payment ledger counts them) until resolved.
 
 While any exception of an order is open the order is not released: its
-first job (``check_payment``) waits. The task's completion resolves it:
+first job (``check_payment``) waits. The task's completion resolves it
+(:mod:`oms_core.process.exception_resolution`):
 
 * ``resource``: reserve the missing units now (stock arrived); refused,
   with the task left open, while the network still lacks them;
@@ -23,48 +24,34 @@ exception is resolved the order's first job runs again at once.
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import logging
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime
 
-from pydantic import TypeAdapter
 from sqlalchemy import Connection, func, select, update
 
-from oms_core import promising
 from oms_core.api_models import (
-    ErrorCode,
     ExceptionResolution,
-    Fulfilment,
     LineException,
     LineExceptionReason,
     LineExceptionStatus,
-    LineQuantity,
     OrderLine,
-    OrderLineRequest,
     ShownPromise,
     StoreTask,
     TaskStatus,
 )
 from oms_core.db.exception_schema import order_line_exceptions
-from oms_core.db.inventory_schema import order_allocations
-from oms_core.db.process_schema import fulfilment_lines, process_tasks, process_timers
-from oms_core.db.schema import order_lines, orders
-from oms_core.errors import conflict, invalid
+from oms_core.db.process_schema import fulfilment_lines, process_tasks
 from oms_core.events import record_event
 from oms_core.offline_sourcing import Broken
-from oms_core.payments import ledger
-from oms_core.payments.providers import PaymentProvider
 from oms_core.process import engine
 
 logger = logging.getLogger(__name__)
 
 KIND = "line_exception"
-RELEASE_JOB = "check_payment"
-_FULFILMENT = TypeAdapter(Fulfilment)
-_OPEN = LineExceptionStatus.OPEN.value
+OPEN = LineExceptionStatus.OPEN.value
 
 
 def open_exceptions(
@@ -79,6 +66,10 @@ def open_exceptions(
 
     Each line keeps only what was reserved for it; each gets an exception,
     an event and a task at the selling store.
+
+    TODO: the task belongs to the first state; switching the process (to
+    curbside) before the exception is resolved cancels the task with that
+    state and leaves the exception without one.
     """
     state = engine.load_running(conn, order_id).state
     made: dict[int, LineException] = {}
@@ -104,7 +95,7 @@ def open_exceptions(
                 order_id=order_id,
                 line_no=line.index,
                 reason=line.reason.value,
-                status=_OPEN,
+                status=OPEN,
                 promised=line.promise.model_dump_json(),
                 reserved=line.reserved,
                 missing=line.missing,
@@ -163,12 +154,16 @@ def attach(conn: Connection, tasks: list[StoreTask]) -> list[StoreTask]:
 
 
 def holding(conn: Connection, order_id: uuid.UUID) -> bool:
-    """Whether an open exception holds the order back from release."""
+    """Whether an open exception holds the order back from release.
+
+    TODO: the whole order waits, its kept lines too; releasing those alone
+    needs the exception lines in a shipment group of their own.
+    """
     found = conn.scalar(
         select(order_line_exceptions.c.line_no)
         .where(
             order_line_exceptions.c.order_id == order_id,
-            order_line_exceptions.c.status == _OPEN,
+            order_line_exceptions.c.status == OPEN,
         )
         .limit(1)
     )
@@ -181,7 +176,7 @@ def pending_lines(conn: Connection, order_id: uuid.UUID) -> set[int]:
         conn.scalars(
             select(order_line_exceptions.c.line_no).where(
                 order_line_exceptions.c.order_id == order_id,
-                order_line_exceptions.c.status == _OPEN,
+                order_line_exceptions.c.status == OPEN,
                 order_line_exceptions.c.missing > 0,
             )
         )
@@ -199,7 +194,7 @@ def cancel_pending(
     rows = conn.execute(
         select(order_line_exceptions).where(
             order_line_exceptions.c.order_id == order_id,
-            order_line_exceptions.c.status == _OPEN,
+            order_line_exceptions.c.status == OPEN,
             order_line_exceptions.c.missing > 0,
         )
     ).all()
@@ -211,7 +206,7 @@ def cancel_pending(
         cancelled += take
         conn.execute(
             update(order_line_exceptions)
-            .where(_key(row))
+            .where(key(row))
             .values(missing=row.missing - take)
         )
     return cancelled
@@ -226,7 +221,7 @@ def close_emptied(conn: Connection, order_id: uuid.UUID, now: datetime) -> None:
     rows = conn.execute(
         select(order_line_exceptions).where(
             order_line_exceptions.c.order_id == order_id,
-            order_line_exceptions.c.status == _OPEN,
+            order_line_exceptions.c.status == OPEN,
             order_line_exceptions.c.missing == 0,
         )
     ).all()
@@ -236,82 +231,7 @@ def close_emptied(conn: Connection, order_id: uuid.UUID, now: datetime) -> None:
             LineExceptionReason(row.reason) in about_units
             or _live(conn, order_id, row.line_no) == 0
         ):
-            _close(conn, row, LineExceptionStatus.CANCELLED, None, now, missing=0)
-
-
-def resolve(
-    conn: Connection,
-    task: StoreTask,
-    staff: str,
-    resolution: ExceptionResolution | None,
-    providers: Mapping[str, PaymentProvider],
-    now: datetime,
-) -> None:
-    """Complete a ``line_exception`` task with one of its options."""
-    row = conn.execute(
-        select(order_line_exceptions).where(order_line_exceptions.c.task_id == task.id)
-    ).first()
-    if row is None or row.status != _OPEN:
-        raise conflict(ErrorCode.TASK_UNAVAILABLE, "the exception is no longer open")
-    allowed = options(row)
-    if resolution not in allowed:
-        raise invalid(
-            ErrorCode.INVALID_REQUEST,
-            "choose a resolution: " + ", ".join(o.value for o in allowed),
-            options=[o.value for o in allowed],
-        )
-
-    if resolution is ExceptionResolution.RESOURCE:
-        _resource(conn, row, now)
-        _close(conn, row, LineExceptionStatus.RESOLVED, resolution, now, missing=0)
-    elif resolution is ExceptionResolution.ACCEPT:
-        _close(conn, row, LineExceptionStatus.RESOLVED, resolution, now, missing=0)
-    else:
-        # Closed first, so the cancellation below does not close it again.
-        _close(conn, row, LineExceptionStatus.CANCELLED, resolution, now, missing=0)
-        _cancel_line(conn, row, providers, now)
-
-    conn.execute(
-        update(process_tasks)
-        .where(process_tasks.c.id == task.id)
-        .values(status=TaskStatus.DONE.value, claimed_by=staff, updated_at=now)
-    )
-    record_event(
-        conn,
-        "task.completed",
-        {"task_id": str(task.id), "kind": KIND, "resolution": resolution.value},
-        task.order_id,
-        now=now,
-    )
-    after_change(conn, task.order_id, providers, now)
-
-
-def after_change(
-    conn: Connection,
-    order_id: uuid.UUID,
-    providers: Mapping[str, PaymentProvider],
-    now: datetime,
-) -> None:
-    """Settle the money; cancel an order left with nothing; release the rest."""
-    ledger.settle(conn, order_id, providers, now)
-    if ledger.owed_value(conn, order_id) == 0:
-        for running in engine.running_groups(conn, order_id, lock=True):
-            if not engine.is_final(running):
-                engine.fire(
-                    conn, order_id, "cancel", now=now, group_no=running.group_no
-                )
-        return
-    if not holding(conn, order_id):
-        # The first job waited for the exceptions: run it now.
-        conn.execute(
-            update(process_timers)
-            .where(
-                process_timers.c.order_id == order_id,
-                process_timers.c.action == RELEASE_JOB,
-                process_timers.c.fired_at.is_(None),
-            )
-            .values(due_at=now)
-        )
+            close(conn, row, LineExceptionStatus.CANCELLED, None, now, missing=0)
 
 
 def options(row) -> list[ExceptionResolution]:
@@ -342,151 +262,7 @@ def _trim(conn: Connection, order_id: uuid.UUID, line: Broken) -> None:
         )
 
 
-def _resource(conn: Connection, row, now: datetime) -> None:
-    """Reserve the missing units now under the rules, or refuse."""
-    line = conn.execute(
-        select(order_lines, orders.c.selling_location_id)
-        .join(orders, orders.c.id == order_lines.c.order_id)
-        .where(
-            order_lines.c.order_id == row.order_id,
-            order_lines.c.line_no == row.line_no,
-        )
-    ).one()
-    request = OrderLineRequest(
-        sku=line.sku,
-        quantity=row.missing,
-        fulfilment=_FULFILMENT.validate_json(line.fulfilment),
-    )
-    [need] = promising.needs_of(conn, [request])
-    need = dataclasses.replace(need, index=row.line_no)
-    sourced = promising.source(conn, line.selling_location_id, None, [need], now)
-    picks = sourced.plan.picks.get(row.line_no, [])
-    refusal = sourced.plan.refused.get(row.line_no)
-    if refusal is not None or not picks:
-        raise conflict(
-            ErrorCode.INSUFFICIENT_STOCK,
-            f"line {row.line_no} still cannot be sourced: "
-            + (refusal.reason if refusal else "nothing left"),
-            line=row.line_no,
-        )
-    if not promising.reserve_plan(conn, sourced, now, count_load=False):
-        raise conflict(
-            ErrorCode.INSUFFICIENT_STOCK, "the stock moved meanwhile; try again"
-        )
-
-    group = conn.scalar(
-        select(fulfilment_lines.c.group_no).where(
-            fulfilment_lines.c.order_id == row.order_id,
-            fulfilment_lines.c.line_no == row.line_no,
-        )
-    )
-    for pick in picks:
-        seq = _next_seq(conn, row.order_id)
-        conn.execute(
-            fulfilment_lines.insert().values(
-                order_id=row.order_id,
-                seq=seq,
-                line_no=row.line_no,
-                sku=line.sku,
-                quantity=pick.quantity,
-                unit_price_minor=line.unit_price_minor,
-                currency=line.currency,
-                source_location_id=pick.location_id,
-                group_no=group or 0,
-                picked=0,
-                short=0,
-                cancelled=0,
-                fulfilled=0,
-                returned=0,
-            )
-        )
-        _allocate(conn, row.order_id, row.line_no, line.sku, pick)
-        record_event(
-            conn,
-            "stock.reserved",
-            {
-                "sku": line.sku,
-                "location_id": pick.location_id,
-                "quantity": pick.quantity,
-            },
-            row.order_id,
-            now=now,
-        )
-    dates = [pick.earliest_date for pick in picks if pick.earliest_date is not None]
-    conn.execute(
-        update(order_line_exceptions)
-        .where(_key(row))
-        .values(
-            reserved=row.reserved + sum(pick.quantity for pick in picks),
-            earliest_date=max(dates) if dates else row.earliest_date,
-            location_id=row.location_id or picks[0].location_id,
-        )
-    )
-
-
-def _cancel_line(
-    conn: Connection,
-    row,
-    providers: Mapping[str, PaymentProvider],
-    now: datetime,
-) -> None:
-    """Release every unit the line still holds (the missing ones are dropped)."""
-    from oms_core.process.exceptions import cancel_held
-
-    held = conn.scalar(
-        select(
-            func.coalesce(
-                func.sum(
-                    fulfilment_lines.c.quantity
-                    - fulfilment_lines.c.short
-                    - fulfilment_lines.c.cancelled
-                    - fulfilment_lines.c.fulfilled
-                ),
-                0,
-            )
-        ).where(
-            fulfilment_lines.c.order_id == row.order_id,
-            fulfilment_lines.c.line_no == row.line_no,
-        )
-    )
-    if held:
-        cancel_held(
-            conn,
-            row.order_id,
-            [LineQuantity(line_no=row.line_no, quantity=int(held))],
-            providers,
-            now,
-        )
-
-
-def _allocate(conn: Connection, order_id: uuid.UUID, line_no: int, sku, pick) -> None:
-    where = (
-        (order_allocations.c.order_id == order_id)
-        & (order_allocations.c.line_no == line_no)
-        & (order_allocations.c.location_id == pick.location_id)
-    )
-    found = conn.execute(
-        update(order_allocations)
-        .where(where)
-        .values(quantity=order_allocations.c.quantity + pick.quantity)
-    )
-    if found.rowcount == 0:
-        conn.execute(
-            order_allocations.insert().values(
-                order_id=order_id,
-                line_no=line_no,
-                location_id=pick.location_id,
-                sku=sku,
-                method=pick.method.value,
-                quantity=pick.quantity,
-                shipped=0,
-                released=0,
-                promised_date=pick.earliest_date,
-            )
-        )
-
-
-def _close(
+def close(
     conn: Connection,
     row,
     status: LineExceptionStatus,
@@ -497,7 +273,7 @@ def _close(
 ) -> None:
     conn.execute(
         update(order_line_exceptions)
-        .where(_key(row))
+        .where(key(row))
         .values(
             status=status.value,
             resolution=resolution.value if resolution else None,
@@ -552,20 +328,6 @@ def _live(conn: Connection, order_id: uuid.UUID, line_no: int) -> int:
     )
 
 
-def _next_seq(conn: Connection, order_id: uuid.UUID) -> int:
-    highest = conn.scalar(
-        select(func.max(fulfilment_lines.c.seq)).where(
-            fulfilment_lines.c.order_id == order_id
-        )
-    )
-    lines = conn.scalar(
-        select(func.max(order_lines.c.line_no)).where(
-            order_lines.c.order_id == order_id
-        )
-    )
-    return max(highest if highest is not None else -1, lines or 0) + 1
-
-
 def _load(conn: Connection, order_id: uuid.UUID) -> dict[int, LineException]:
     return {
         line_no: found
@@ -573,7 +335,7 @@ def _load(conn: Connection, order_id: uuid.UUID) -> dict[int, LineException]:
     }
 
 
-def _key(row):
+def key(row):
     return (order_line_exceptions.c.order_id == row.order_id) & (
         order_line_exceptions.c.line_no == row.line_no
     )

@@ -12,9 +12,10 @@ import logging
 import uuid
 from datetime import datetime
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, func, select
 
 from oms_core.api_models import CustomerDetails
+from oms_core.db.inventory_schema import order_allocations
 from oms_core.db.process_schema import (
     fulfilment_lines,
     order_customers,
@@ -126,14 +127,25 @@ def start_process(
         order_id,
         now=now,
     )
+    # What each line really reserved: a line of an offline order whose
+    # promise broke may hold fewer units than it asks for, or none.
+    reserved = dict(
+        conn.execute(
+            select(order_allocations.c.line_no, func.sum(order_allocations.c.quantity))
+            .where(order_allocations.c.order_id == order_id)
+            .group_by(order_allocations.c.line_no)
+        ).all()
+    )
     for line in lines:
+        if not reserved.get(line.line_no):
+            continue
         record_event(
             conn,
             "stock.reserved",
             {
                 "sku": line.sku,
                 "location_id": line.source_location_id,
-                "quantity": line.quantity,
+                "quantity": int(reserved[line.line_no]),
             },
             order_id,
             now=now,

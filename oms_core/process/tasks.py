@@ -29,7 +29,12 @@ from oms_core.errors import conflict, invalid, not_found
 from oms_core.events import record_event
 from oms_core.payments import ledger
 from oms_core.payments.providers import PaymentProvider
-from oms_core.process import engine, line_exceptions, stock_moves
+from oms_core.process import (
+    engine,
+    exception_resolution,
+    line_exceptions,
+    stock_moves,
+)
 from oms_core.process.group_views import live_units
 from oms_core.process.jobs import consume_held
 
@@ -118,7 +123,9 @@ def complete_task(
             status=task.status.value,
         )
     if task.kind == line_exceptions.KIND:
-        line_exceptions.resolve(conn, task, staff, resolution, providers or {}, now)
+        exception_resolution.resolve(
+            conn, task, staff, resolution, providers or {}, now
+        )
         return get_task(conn, task_id)
     if resolution is not None:
         raise invalid(

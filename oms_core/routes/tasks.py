@@ -59,7 +59,11 @@ def complete_task(
     task_id: Annotated[uuid.UUID, Path()],
     body: CompleteTaskRequest,
 ) -> StoreTask:
-    """Finish a task; a pick may report fewer found (the rest is re-sourced)."""
+    """Finish a task; a pick may report fewer found (the rest is re-sourced).
+
+    A ``line_exception`` task (a promise shown offline that broke) needs a
+    ``resolution``: one of the options on its ``exception``.
+    """
     chosen = providers(request)
     task = service.in_write(
         engine,

@@ -1,4 +1,4 @@
-"""The store's tasks on a device: pick, pack, hand over.
+"""The store's tasks on a device: pick, pack, hand over, broken promises.
 
 :class:`TasksPanel` shows tasks and emits what the associate asks for; it
 does no I/O. :class:`TasksController` binds a panel to the engine client
@@ -14,6 +14,7 @@ import uuid
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
+    QComboBox,
     QHBoxLayout,
     QLabel,
     QListWidget,
@@ -25,7 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from oms_client import OmsError
-from oms_client.models import FoundLine, StoreTask
+from oms_client.models import ExceptionResolution, FoundLine, StoreTask
 
 logger = logging.getLogger(__name__)
 
@@ -35,22 +36,35 @@ KIND_TITLES = {
     "hand_over": "Hand over",
     "receive_transfer": "Receive transfer",
     "contact_customer": "Contact customer",
+    "line_exception": "Promise broken: contact customer",
+}
+# How the store may resolve a line whose shown promise broke.
+RESOLUTION_WORDS = {
+    "resource": "Re-source now (stock arrived)",
+    "accept": "Customer accepts what can be done now",
+    "cancel_line": "Cancel the line and refund it",
 }
 
 
 class TasksPanel(QWidget):
     """A list of the store's tasks with claim, done and short-pick actions.
 
+    A broken-promise task (``line_exception``) is done with one of its
+    resolutions, chosen beside the Done button.
+
     Signals:
         refresh_requested(): reload the list.
         claim_requested(str): a task id to claim.
         complete_requested(str, int): a task id and the quantity found for a
             pick (-1: everything was found).
+        resolve_requested(str, str): a broken-promise task id and the
+            resolution chosen (``resource``, ``accept``, ``cancel_line``).
     """
 
     refresh_requested = Signal()
     claim_requested = Signal(str)
     complete_requested = Signal(str, int)
+    resolve_requested = Signal(str, str)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -68,6 +82,9 @@ class TasksPanel(QWidget):
         self.done_button = QPushButton("Done")
         self.done_button.setObjectName("primary")
         self.short_button = QPushButton("Short pick")
+        self.resolution = QComboBox()
+        self.resolution.setObjectName("exceptionResolution")
+        self.resolution.setAccessibleName("How the broken promise is resolved")
         refresh = QPushButton("Refresh")
         self.claim_button.clicked.connect(self._on_claim_clicked)
         self.done_button.clicked.connect(self._on_done_clicked)
@@ -80,6 +97,7 @@ class TasksPanel(QWidget):
             self.done_button,
             self.found,
             self.short_button,
+            self.resolution,
             refresh,
         ):
             actions.addWidget(widget)
@@ -103,6 +121,8 @@ class TasksPanel(QWidget):
             )
             if task.notes:
                 text += f"\nNotes: {task.notes}"
+            if task.exception is not None:
+                text += f"\nLine {task.exception.line_no + 1}: {task.exception.message}"
             item = QListWidgetItem(text)
             item.setData(256, str(task.id))
             self.list.addItem(item)
@@ -134,6 +154,13 @@ class TasksPanel(QWidget):
         if is_pick:
             assert task is not None
             self.found.setRange(0, max(0, task.lines[0].quantity - 1))
+        self.resolution.clear()
+        broken = task is not None and task.exception is not None
+        if broken:
+            assert task is not None and task.exception is not None
+            for option in task.exception.options:
+                self.resolution.addItem(RESOLUTION_WORDS[option.value], option.value)
+        self.resolution.setVisible(broken)
 
     def _on_list_current_changed(self, *_args: object) -> None:
         self._update_buttons()
@@ -144,9 +171,13 @@ class TasksPanel(QWidget):
             self.claim_requested.emit(task_id)
 
     def _on_done_clicked(self) -> None:
-        task_id = self.selected_task_id()
-        if task_id:
-            self.complete_requested.emit(task_id, -1)
+        task = self._selected()
+        if task is not None and task.exception is not None:
+            chosen = self.resolution.currentData()
+            if chosen:
+                self.resolve_requested.emit(str(task.id), chosen)
+        elif task is not None:
+            self.complete_requested.emit(str(task.id), -1)
 
     def _on_short_clicked(self) -> None:
         task_id = self.selected_task_id()
@@ -177,12 +208,14 @@ class TasksController(QObject):
         self._client = client
         self._location_id = location_id
         self._staff = staff
-        # The claim (found None) or completion waiting for a sign-in.
-        self._waiting: tuple[str, int | None] | None = None
+        # The claim (found None) or completion (with its resolution, for a
+        # broken promise) waiting for a sign-in.
+        self._waiting: tuple[str, int | None, str | None] | None = None
         self._pending: set[asyncio.Task] = set()
         panel.refresh_requested.connect(self._on_panel_refresh_requested)
         panel.claim_requested.connect(self._on_panel_claim_requested)
         panel.complete_requested.connect(self._on_panel_complete_requested)
+        panel.resolve_requested.connect(self._on_panel_resolve_requested)
 
     @property
     def staff(self) -> str | None:
@@ -198,11 +231,11 @@ class TasksController(QObject):
         waiting, self._waiting = self._waiting, None
         if staff is None or waiting is None:
             return
-        task_id, found = waiting
+        task_id, found, resolution = waiting
         if found is None:
             self._spawn(self.claim(task_id))
         else:
-            self._spawn(self.complete(task_id, found))
+            self._spawn(self.complete(task_id, found, resolution))
 
     async def refresh(self) -> None:
         """Load the store's tasks into the panel."""
@@ -223,9 +256,14 @@ class TasksController(QObject):
             self._panel.show_message(f"Not claimed: {exc}")
         await self.refresh()
 
-    async def complete(self, task_id: str, found: int) -> None:
-        """Finish a task (claiming it first if nobody has), then reload."""
-        if self._needs_sign_in(task_id, found):
+    async def complete(
+        self, task_id: str, found: int, resolution: str | None = None
+    ) -> None:
+        """Finish a task (claiming it first if nobody has), then reload.
+
+        A broken-promise task is finished with ``resolution``.
+        """
+        if self._needs_sign_in(task_id, found, resolution):
             return
         try:
             await self._client.claim_task(uuid.UUID(task_id), self._staff)
@@ -237,17 +275,24 @@ class TasksController(QObject):
                     if str(t.id) == task_id
                 )
                 lines = [FoundLine(seq=task.lines[0].seq, found=found)]
-            await self._client.complete_task(uuid.UUID(task_id), self._staff, lines)
+            await self._client.complete_task(
+                uuid.UUID(task_id),
+                self._staff,
+                lines,
+                ExceptionResolution(resolution) if resolution else None,
+            )
         except (OmsError, StopIteration) as exc:
             self._panel.show_message(f"Not completed: {exc}")
         else:
             self.task_completed.emit(task_id)
         await self.refresh()
 
-    def _needs_sign_in(self, task_id: str, found: int | None) -> bool:
+    def _needs_sign_in(
+        self, task_id: str, found: int | None, resolution: str | None = None
+    ) -> bool:
         if self._staff is not None:
             return False
-        self._waiting = (task_id, found)
+        self._waiting = (task_id, found, resolution)
         self._panel.show_message("Sign in (F2) to take this task: it is kept.")
         self.sign_in_needed.emit()
         return True
@@ -270,3 +315,6 @@ class TasksController(QObject):
 
     def _on_panel_complete_requested(self, task_id: str, found: int) -> None:
         self._spawn(self.complete(task_id, found))
+
+    def _on_panel_resolve_requested(self, task_id: str, resolution: str) -> None:
+        self._spawn(self.complete(task_id, -1, resolution))

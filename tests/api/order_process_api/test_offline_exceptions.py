@@ -144,6 +144,7 @@ async def test_a_line_the_network_no_longer_holds_is_accepted_and_resourced_late
     assert task["exception"]["task_id"] == task["id"] == exception["task_id"]
     assert task["lines"] == [{"seq": 0, "sku": sku, "quantity": 2}]
     assert "order.line_exception" in await _timeline(client, order)
+    assert "stock.reserved" not in await _timeline(client, order)
 
     # Not released while the store has not resolved it.
     turn(engine_app)
