@@ -79,6 +79,7 @@ def broken_promises(order: Order, quote: Quote | None) -> dict[str, str]:
         if taken != sources.get(line.sku, taken):
             broken[line.sku] = order.sourcing_note
     if not broken:
-        # The note holds for the order even when every source happens to match.
+        # TODO: the engine gives one sourcing note per order, not per line;
+        # when no line's source changed, every line carries the order's note.
         broken = {line.sku: order.sourcing_note for line in order.lines}
     return broken

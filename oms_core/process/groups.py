@@ -65,7 +65,13 @@ def planned(row) -> PlannedLine:
 def group_lines(
     lines: Iterable[PlannedLine], kinds: Mapping[str, str | None]
 ) -> list[ShipmentGroup]:
-    """The order's shipment groups, numbered by their first line."""
+    """The order's shipment groups, numbered by their first line.
+
+    Groups are chosen once, at placement.
+    """
+    # TODO: a line re-sourced after a short pick stays in its group and on
+    # its group's process; a collected line now sent from another store is
+    # not moved onto collect_elsewhere (its hand-over still happens here).
     keyed: dict[tuple[str, str], list[PlannedLine]] = {}
     for line in sorted(lines, key=lambda item: item.line_no):
         keyed.setdefault(_key(line, kinds), []).append(line)
