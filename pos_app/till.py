@@ -63,9 +63,14 @@ class Till(QObject):
             self.session, self.view, tasks, self.start_url, self.mode
         )
         self.outbox = OutboxDialog(self.window)
-        # Orders taken offline that came back with a broken promise are told.
-        self.broken_promises = BrokenPromiseNotices(
-            services.store, services.worker, tasks, self.window, self.outbox
+        # Orders taken offline that came back with a broken promise are told
+        # to the associate (never on a kiosk's screen, to a customer).
+        self.broken_promises = (
+            None
+            if self.mode.kiosk
+            else BrokenPromiseNotices(
+                services.store, services.worker, tasks, self.window, self.outbox
+            )
         )
         self._connect()
         self.modes = ModeWiring(self)
