@@ -138,9 +138,13 @@ class CheckoutFlow(QObject):
         home = self._session.home
         if not home.postcode:
             return None
-        return Address(
-            name=home.name, line1=home.name, city=home.name, postcode=home.postcode
-        )
+        try:
+            return Address(
+                name=home.name, line1=home.name, city=home.name, postcode=home.postcode
+            )
+        except ValidationError:
+            logger.info("the store's postcode is not a UK postcode; no stand-in")
+            return None
 
     # -- the lines --------------------------------------------------------------
 
@@ -157,7 +161,11 @@ class CheckoutFlow(QObject):
         self.ask_soon()
 
     async def _choose_default(self, sku: str, quantity: int) -> None:
-        snapshot = await self._session.stock_for(sku)
+        try:
+            snapshot = await self._session.stock_for(sku)
+        except OmsError:
+            logger.info("no stock answer for a new line; it stays collect here")
+            return
         if snapshot.here_atp >= quantity:
             self._checkout.set_line_choice(sku, HERE, None, default=True)
             return
