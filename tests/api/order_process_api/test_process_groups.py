@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from tests.api.oms_core_api.helpers import atp_at
 from tests.api.order_process_api.helpers import (
     HEART,
@@ -194,3 +196,27 @@ async def test_curbside_is_chosen_for_the_collected_group_only(client, engine_ap
     processes = [g["process"] for g in await _groups(client, order["id"])]
     assert processes[0] == "curbside"
     assert processes[1] in {"deliver_from_dc", "ship_from_store"}
+
+
+async def test_an_uncollected_group_is_cancelled_while_the_delivery_runs_on(
+    client, engine_app
+):
+    order = await _mixed_order(client)
+    order_id = order["id"]
+    turn(engine_app)
+    await _do_group_tasks(client, order, 0, 2)  # pick and pack: ready
+    assert [g["state"] for g in await _groups(client, order_id)] == [
+        "ready",
+        "picking",
+    ]
+
+    # When the collection's timers run out (reminder at 3 days, then 7).
+    turn(engine_app, after=timedelta(days=7, minutes=1))
+    turn(engine_app, after=timedelta(days=7, minutes=2))
+
+    # Then only the collection is cancelled; the delivery's pick still waits.
+    groups = await _groups(client, order_id)
+    assert [g["state"] for g in groups] == ["cancelled", "picking"]
+    assert len(await _group_tasks(client, order, 1)) == 1
+    order_now = (await client.get(f"/v1/orders/{order_id}")).json()
+    assert order_now["status"] == "created"
