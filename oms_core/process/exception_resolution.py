@@ -38,7 +38,8 @@ from oms_core.errors import conflict, invalid
 from oms_core.events import record_event
 from oms_core.payments import ledger
 from oms_core.payments.providers import PaymentProvider
-from oms_core.process import engine, line_exceptions
+from oms_core.process import line_exceptions
+from oms_core.process.start import plan_groups
 
 logger = logging.getLogger(__name__)
 
@@ -109,26 +110,25 @@ def after_change(
     providers: Mapping[str, PaymentProvider],
     now: datetime,
 ) -> None:
-    """Settle the money; cancel an order left with nothing; release the rest."""
+    """Settle the money; once nothing is open, cancel each shipment group
+    left with nothing (the whole order when nothing is left) and release
+    the rest."""
+    from oms_core.process.exceptions import cancel_emptied_groups
+
     ledger.settle(conn, order_id, providers, now)
-    if ledger.owed_value(conn, order_id) == 0:
-        for running in engine.running_groups(conn, order_id, lock=True):
-            if not engine.is_final(running):
-                engine.fire(
-                    conn, order_id, "cancel", now=now, group_no=running.group_no
-                )
+    if line_exceptions.holding(conn, order_id):
         return
-    if not line_exceptions.holding(conn, order_id):
-        # The first job waited for the exceptions: run it now.
-        conn.execute(
-            update(process_timers)
-            .where(
-                process_timers.c.order_id == order_id,
-                process_timers.c.action == RELEASE_JOB,
-                process_timers.c.fired_at.is_(None),
-            )
-            .values(due_at=now)
+    cancel_emptied_groups(conn, order_id, now)
+    # The first job waited for the exceptions: run it now.
+    conn.execute(
+        update(process_timers)
+        .where(
+            process_timers.c.order_id == order_id,
+            process_timers.c.action == RELEASE_JOB,
+            process_timers.c.fired_at.is_(None),
         )
+        .values(due_at=now)
+    )
 
 
 def _resource(conn: Connection, row, now: datetime) -> None:
@@ -166,12 +166,7 @@ def _resource(conn: Connection, row, now: datetime) -> None:
             ErrorCode.INSUFFICIENT_STOCK, "the stock moved meanwhile; try again"
         )
 
-    group = conn.scalar(
-        select(fulfilment_lines.c.group_no).where(
-            fulfilment_lines.c.order_id == row.order_id,
-            fulfilment_lines.c.line_no == row.line_no,
-        )
-    )
+    group = _group_of(conn, row.order_id, row.line_no)
     for pick in picks:
         seq = _next_seq(conn, row.order_id)
         conn.execute(
@@ -184,7 +179,7 @@ def _resource(conn: Connection, row, now: datetime) -> None:
                 unit_price_minor=line.unit_price_minor,
                 currency=line.currency,
                 source_location_id=pick.location_id,
-                group_no=group or 0,
+                group_no=group,
                 picked=0,
                 short=0,
                 cancelled=0,
@@ -214,6 +209,25 @@ def _resource(conn: Connection, row, now: datetime) -> None:
             location_id=row.location_id or picks[0].location_id,
         )
     )
+
+
+def _group_of(conn: Connection, order_id: uuid.UUID, line_no: int) -> int:
+    """The shipment group of a line, also when it has no fulfilment row."""
+    group = conn.scalar(
+        select(fulfilment_lines.c.group_no).where(
+            fulfilment_lines.c.order_id == order_id,
+            fulfilment_lines.c.line_no == line_no,
+        )
+    )
+    if group is not None:
+        return group
+    # Grouping is chosen from the order's lines alone: plan it again.
+    lines = conn.execute(
+        select(order_lines)
+        .where(order_lines.c.order_id == order_id)
+        .order_by(order_lines.c.line_no)
+    ).all()
+    return next(g.group_no for g in plan_groups(conn, lines) if line_no in g.line_nos)
 
 
 def _cancel_line(

@@ -397,3 +397,53 @@ async def test_cancelling_only_the_missing_units_resolves_the_exception(
     assert stored["lines"][0]["exception"]["status"] == "cancelled"
     turn(engine_app)
     assert await state_of(client, order["id"]) == "picking"
+
+
+async def _groups(client: httpx.AsyncClient, order: dict) -> dict[int, str]:
+    answer = await client.get(f"/v1/orders/{order['id']}/processes")
+    assert answer.status_code == 200, answer.text
+    return {view["group"]: view["state"] for view in answer.json()["items"]}
+
+
+async def test_a_mixed_order_waits_whole_and_its_resourced_line_keeps_its_group(
+    client, engine_app
+):
+    sku = _scarce_sku(engine_app)
+    await _drain(client, sku)
+    order = await place(
+        client,
+        _offline(collect(HEART, STORE, 1), STORE, 4),
+        _offline(deliver(sku, POSTCODE, 1), STORE, 1),
+    )
+    assert order["lines"][0]["exception"] is None
+    assert order["lines"][1]["exception"]["reason"] == "unavailable"
+    turn(engine_app)
+    assert set((await _groups(client, order)).values()) == {"placed"}
+
+    await _receive(client, sku, "store-0002", 1)
+    task = await _exception_task(client, order)
+    assert (await _resolve(client, task, "resource")).status_code == 200
+    turn(engine_app)
+
+    # Each group waits for its own pick: the delivered line is in group 1.
+    assert await _groups(client, order) == {0: "picking", 1: "picking"}
+
+
+async def test_cancelling_the_only_line_of_a_group_cancels_that_group_alone(
+    client, engine_app
+):
+    sku = _scarce_sku(engine_app)
+    await _drain(client, sku)
+    order = await place(
+        client,
+        _offline(collect(HEART, STORE, 1), STORE, 4),
+        _offline(deliver(sku, POSTCODE, 1), STORE, 1),
+    )
+    task = await _exception_task(client, order)
+
+    assert (await _resolve(client, task, "cancel_line")).status_code == 200
+    turn(engine_app)
+
+    groups = await _groups(client, order)
+    assert groups[1] == "cancelled"
+    assert groups[0] == "picking"
