@@ -414,7 +414,11 @@ class OrderLine(ApiModel):
     list_price: Money | None = None
     discount: Money | None = None
     # Set when the promise shown offline could not be kept (see LineException).
-    exception: LineException | None = None
+    exception: LineException | None = Field(
+        default=None,
+        description="The line of an order taken offline whose shown promise "
+        "could not be kept: what was promised, what can be done now, its task.",
+    )
 
 
 class Order(ApiModel):
@@ -605,7 +609,11 @@ class StoreTask(ApiModel):
     # The order's notes for the store (a phone order's instructions).
     notes: str | None = Field(default=None, repr=False)
     # A ``line_exception`` task: the line, what went wrong, the options.
-    exception: LineException | None = None
+    exception: LineException | None = Field(
+        default=None,
+        description="For a line_exception task: the broken promise and the "
+        "resolutions it may be completed with.",
+    )
 
 
 class ClaimTaskRequest(ApiModel):
@@ -623,7 +631,11 @@ class CompleteTaskRequest(ApiModel):
     staff: StaffRef
     found: list[FoundLine] = Field(default_factory=list, max_length=MAX_ORDER_LINES)
     # Required for a ``line_exception`` task: one of the exception's options.
-    resolution: ExceptionResolution | None = None
+    resolution: ExceptionResolution | None = Field(
+        default=None,
+        description="Required to complete a line_exception task: one of the "
+        "options on its exception; refused on any other task.",
+    )
 
 
 class LineQuantity(ApiModel):
