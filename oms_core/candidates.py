@@ -174,6 +174,9 @@ def _step_for(
     return WORLD
 
 
+# TODO: the server probes the stock key of every location in the box; a cell
+# on each stock row, indexed with the SKU, would read only the holders (the
+# seed's bulk writer would have to fill it).
 def _holders_in(
     connection: Connection,
     boxes: dict[str, geo.Box],

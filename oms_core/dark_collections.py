@@ -52,6 +52,8 @@ KIND = "dark_store_collection"
 # The task's own state name: no process state has it, so the process's
 # state changes never close it and its completion moves nothing.
 TASK_STATE = "store_went_dark"
+# TODO: an order past packing (its goods on the dark store's shelf) goes to a
+# person; moving it by itself needs a process step back to dispatching.
 # States of each process from which the collection can still move, and
 # what the moved process is.
 MOVABLE = {

@@ -184,6 +184,9 @@ def expire_due(connection: Connection, now: datetime) -> int:
     return ended
 
 
+# TODO: between two passes of the job loop a read still counts a hold that
+# ran out since the last pass; leaving expired holds out of every ATP read
+# would cost a join on each stock row read.
 def sweep(engine: Engine, now: datetime | None = None) -> int:
     """Expire every hold past its time, a batch per short write transaction.
 
@@ -191,14 +194,33 @@ def sweep(engine: Engine, now: datetime | None = None) -> int:
     runs between writes, so an ended hold stops counting as reserved
     within one pass of the loop. Returns how many holds this call ended.
     """
+    now = now or datetime.now(UTC)
     ended = 0
-    while True:
+    while _any_due(engine, now):
+        # Only now take the write lock (SQLite has one for the whole file).
         with engine.connect().execution_options(**WRITE) as connection:
             with connection.begin():
-                batch = expire_due(connection, now or datetime.now(UTC))
+                batch = expire_due(connection, now)
         ended += batch
         if batch < EXPIRE_BATCH:
-            return ended
+            break
+    return ended
+
+
+def _any_due(engine: Engine, now: datetime) -> bool:
+    """Whether some active hold is past its time (a read, no write lock)."""
+    with engine.connect() as connection:
+        return (
+            connection.scalar(
+                select(holds.c.id)
+                .where(
+                    holds.c.status == HoldStatus.ACTIVE.value,
+                    holds.c.expires_at <= now,
+                )
+                .limit(1)
+            )
+            is not None
+        )
 
 
 def consume(
