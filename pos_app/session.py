@@ -41,6 +41,7 @@ from oms_client.models import (
     StaffRole,
 )
 from pos_app.approved_total import approvals_in_use
+from pos_app.offline_promise import with_shown_promises
 from pos_app.stock_lookup import StockLookup, StockSnapshot
 
 logger = logging.getLogger(__name__)
@@ -357,9 +358,13 @@ class TillSession(QObject):
                 email=self.customer.email,
                 phone=self.customer.phone,
             )
+        lines = order_lines(basket, fulfilment)
+        if not self.online:
+            # Sold from the stock snapshot: each line says what it showed.
+            lines = await with_shown_promises(lines, self._stock.cached)
         request = OrderRequest(
             selling_location_id=self.home.id,
-            lines=order_lines(basket, fulfilment),
+            lines=lines,
             customer=customer,
             placed_at=datetime.now(UTC),
             approval_ids=[a.id for a in approvals_in_use(basket, self.approvals)],

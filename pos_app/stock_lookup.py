@@ -76,6 +76,10 @@ class StockLookup:
             sku, tuple(here), tuple(nearby[:NEARBY_LIMIT]), fetched_at, live=True
         )
 
+    async def cached(self, sku: str) -> StockSnapshot:
+        """The device's last snapshot of ``sku``, without asking the engine."""
+        return await self._cached(sku)
+
     @property
     def _scope(self) -> str:
         return f"home:{self._home.id}"
