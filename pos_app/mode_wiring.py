@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import re
 import tempfile
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -73,8 +74,12 @@ class ModeWiring(QObject):
         window.receipt_requested.connect(self._on_window_receipt_requested)
         window.finished_requested.connect(self._on_window_finished_requested)
         window.hand_over_requested.connect(self._on_window_hand_over_requested)
-        till.session.approvals_changed.connect(self._on_session_approvals_changed)
-        till.session.basket_changed.connect(self._on_session_basket_changed)
+        # A step that waits for someone to sign in (park, take a basket over).
+        self._after_sign_in: Callable[[], Awaitable[object]] | None = None
+        till.session.staff_changed.connect(self._on_session_staff_changed)
+        if self.mode.overrides:
+            till.session.approvals_changed.connect(self._on_session_approvals_changed)
+            till.session.basket_changed.connect(self._on_session_basket_changed)
 
         self.idle: IdleWatch | None = None
         if self.mode.kiosk:
@@ -132,6 +137,22 @@ class ModeWiring(QObject):
         dialog.accept()
         self._till.window.notify(f"Signed in: {member.name}")
 
+    def _on_session_staff_changed(self, member) -> None:
+        if member is None or member.role == "kiosk":
+            return  # a kiosk account is signed out again at once
+        waiting, self._after_sign_in = self._after_sign_in, None
+        if waiting is not None:
+            self._spawn(waiting(), "Carrying on after the sign-in")
+
+    def _needs_sign_in(self, what: str, then: Callable[[], Awaitable[object]]) -> bool:
+        """Nobody signed in: ask, and carry ``then`` out once someone has."""
+        if self._till.session.staff is not None:
+            return False
+        self._after_sign_in = then
+        self._till.window.notify(f"Sign in first (F2) to {what}: it goes on after.")
+        self.open_sign_in()
+        return True
+
     # -- scanner -------------------------------------------------------------
 
     def _on_scanner_scanned(self, code: str) -> None:
@@ -163,10 +184,16 @@ class ModeWiring(QObject):
         self._spawn(self.park(), "Parking the basket")
 
     async def park(self) -> str | None:
-        """Park the basket at the store; say the code to recall it by."""
+        """Park the basket at the store; say the code to recall it by.
+
+        Parked under the signed-in person's number: with nobody signed in,
+        the sign-in opens and the basket is parked once someone has.
+        """
+        if self._needs_sign_in("park the basket", self.park):
+            return None
         session = self._till.session
         try:
-            parked = await session.park(session.staff_number(), "parked at a till")
+            parked = await session.park(session.staff.staff_number, "parked at a till")
         except SessionError as exc:
             self._till.window.notify(str(exc))
             return None
@@ -196,7 +223,13 @@ class ModeWiring(QObject):
             dialog.accept()
 
     async def recall(self, code: str, show_error=None) -> bool:
-        """Take the basket with ``code`` into this basket, once."""
+        """Take the basket with ``code`` into this basket, once.
+
+        Recorded under the signed-in person's number: with nobody signed
+        in, the sign-in opens and the basket is taken over once someone has.
+        """
+        if self._needs_sign_in("take a basket over", lambda: self.recall(code)):
+            return False
         show_error = show_error or self._till.window.notify
         try:
             parked = await self._till.session.recall(code)

@@ -12,11 +12,13 @@ import pytest
 from PySide6.QtCore import Qt
 
 from oms_client.models import HANDOVER_CODE_PATTERN
+from oms_core.staff import DEMO_STAFF
 from tests.till_support import page_loaded, run_js, until
 
 pytestmark = pytest.mark.webengine
 
 SKU = "85123A"
+ASSOCIATE = DEMO_STAFF[0]
 
 
 def test_the_kiosk_refuses_every_way_out(open_till, run):
@@ -73,6 +75,8 @@ def test_the_idle_wipe_leaves_nothing_of_the_customer(open_till, run):
         assert kiosk.window.basket_panel.lines == ()
         assert (await kiosk.session.basket()).lines == ()
         assert kiosk.session.customer is None
+        # (The fresh page may not have started loading when the wipe ends.)
+        await until(lambda: kiosk.page.history().count() >= 1, what="a fresh page")
         assert kiosk.page.history().count() == 1
 
     run(scenario())
@@ -93,6 +97,7 @@ def test_a_kiosk_hand_over_is_taken_over_at_a_till(open_till, run):
         import re
 
         assert re.match(HANDOVER_CODE_PATTERN, code)
+        await till.session.sign_in(ASSOCIATE.staff_number, ASSOCIATE.pin)
         await till.modes.handle_code(code)
         assert [(x.sku, x.quantity) for x in till.window.basket_panel.lines] == [
             (SKU, 2)

@@ -271,3 +271,39 @@ def test_a_task_is_claimed_only_by_someone_signed_in(
         await until(lambda: till.tasks.pending == 0, what="the background calls")
 
     run(scenario())
+
+
+def test_a_basket_is_parked_and_taken_over_only_by_someone_signed_in(
+    open_till, run, engine_client
+):
+    till = open_till("till")
+    other = open_till("till")
+
+    async def scenario() -> None:
+        await till.session.add_to_basket(SKU, 2)
+
+        # When nobody is signed in and the associate parks the basket.
+        assert await till.modes.park() is None
+
+        # Then the sign-in opens and the basket stays until someone signs in.
+        assert isinstance(till.modes.dialog, SignInDialog)
+        assert [line.sku for line in till.window.basket_panel.lines] == [SKU]
+        dialog = till.modes.dialog
+        dialog.number.setText(ASSOCIATE.staff_number)
+        dialog.pin.setText(ASSOCIATE.pin)
+        dialog._on_ok()
+        await until(lambda: not till.window.basket_panel.lines, what="the park")
+        [parked] = await engine_client.list_parked_baskets(STORE_ID)
+        assert parked.parked_by == ASSOCIATE.staff_number
+
+        # And a scanned code at a device with nobody signed in waits likewise.
+        await other.modes.handle_code(parked.code)
+        assert isinstance(other.modes.dialog, SignInDialog)
+        assert other.window.basket_panel.lines == ()
+        await other.session.sign_in(SUPERVISOR.staff_number, SUPERVISOR.pin)
+        await until(lambda: other.window.basket_panel.lines, what="the take-over")
+        assert await engine_client.list_parked_baskets(STORE_ID) == []
+        await until(lambda: till.tasks.pending == 0, what="the background calls")
+        await until(lambda: other.tasks.pending == 0, what="the background calls")
+
+    run(scenario())

@@ -72,6 +72,7 @@ def test_sign_in_scan_into_the_page_park_and_recall_elsewhere(
         assert code and not _lines(till)
 
         # Then another device of the store recalls it by the code, once.
+        await other.session.sign_in(ASSOCIATE.staff_number, ASSOCIATE.pin)
         assert await other.modes.recall(code)
         assert _lines(other) == [(SKU, 1)]
         assert not await till.modes.recall(code)
