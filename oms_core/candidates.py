@@ -18,7 +18,19 @@ from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Row, func, or_, select, true, union_all
+from sqlalchemy import (
+    Connection,
+    Integer,
+    Row,
+    any_,
+    bindparam,
+    func,
+    or_,
+    select,
+    true,
+    union_all,
+)
+from sqlalchemy.dialects.postgresql import ARRAY
 
 from oms_core import geo, location_index, network
 from oms_core.api_models import LocationKind, LocationState
@@ -50,6 +62,8 @@ RADII_KM = (
 WORLD = len(RADII_KM) - 1
 # Past this many cell ranges a box reads its latitude band instead.
 MAX_RANGES = 400
+# Past this many cells PostgreSQL reads the latitude band instead.
+MAX_CELL_LIST = 3_000
 # A box is chosen to hold this many locations per holder wanted.
 HEADROOM = 2.0
 # A SKU stocked at no more locations than this is read world-wide at once.
@@ -68,8 +82,13 @@ class Holder:
     row: Row
 
 
-def box_filter(box: geo.Box):
-    """The SQL condition for "inside the box", read through the cell index."""
+def box_filter(box: geo.Box, *, arrays: bool = False):
+    """The SQL condition for "inside the box", read through the cell index.
+
+    With ``arrays`` (PostgreSQL) the cells go as one array parameter, so
+    every box has the same statement text and its compiled form is reused;
+    otherwise as ranges of cell numbers.
+    """
     if box.south <= -90.0 and box.north >= 90.0 and box.all_longitudes:
         return true()
     condition = locations.c.lat.between(box.south, box.north)
@@ -77,6 +96,12 @@ def box_filter(box: geo.Box):
         condition &= or_(
             *(locations.c.lon.between(west, east) for west, east in box.lon_ranges())
         )
+    if arrays:
+        cells = _cells(box)
+        if cells is not None:
+            listed = bindparam(None, cells, type_=ARRAY(Integer))
+            condition &= locations.c.cell == any_(listed)
+        return condition
     ranges = geo.box_cell_ranges(box, MAX_RANGES)
     if ranges is not None:
         condition &= or_(
@@ -88,6 +113,18 @@ def box_filter(box: geo.Box):
             )
         )
     return condition
+
+
+def _cells(box: geo.Box) -> list[int] | None:
+    """Every cell number the box touches, or None past :data:`MAX_CELL_LIST`."""
+    spans = geo.box_spans(box)
+    if sum(last - first + 1 for _, first, last in spans) > MAX_CELL_LIST:
+        return None
+    return [
+        row * geo.CELL_COLUMNS + column
+        for row, first, last in spans
+        for column in range(first, last + 1)
+    ]
 
 
 def nearest_holders(
@@ -208,7 +245,7 @@ def _holders_in(
             location_index.one_of(connection, stock.c.sku, skus, f"skus_{number}"),
             ATP > 0,
             locations.c.state.in_(states),
-            box_filter(box),
+            box_filter(box, arrays=connection.dialect.name == "postgresql"),
         )
         for number, (box, skus) in enumerate(by_box.items())
     ]
