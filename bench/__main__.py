@@ -139,6 +139,7 @@ def seed_figures(runs: int, workdir: Path, store_limit: int | None) -> list[Row]
 def start_figures(runs: int, workdir: Path) -> list[Row]:
     """Cold start and memory of the app and of the bare window, in turn."""
     app_s, app_mib, bare_s, bare_mib = [], [], [], []
+    app_main, bare_main = [], []
     database = str(workdir / "oms.sqlite3")
     for index in range(runs):
         bare = run_module("bench_start", ["bare"])
@@ -147,6 +148,8 @@ def start_figures(runs: int, workdir: Path) -> list[Row]:
         bare_mib.append(bare["pss_mib"])
         app_s.append(app["seconds"])
         app_mib.append(app["pss_mib"])
+        app_main.append(app.get("main_pss_mib", 0.0))
+        bare_main.append(bare.get("main_pss_mib", 0.0))
         _note(
             f"start run {index + 1}: app {app['seconds']:.2f} s, bare "
             f"{bare['seconds']:.2f} s"
@@ -169,6 +172,15 @@ def start_figures(runs: int, workdir: Path) -> list[Row]:
             "bare window, trivial page",
             "≤ 1.3×",
             lambda ratio: ratio <= 1.3,
+        ),
+        Row(
+            "of which the Python process alone (PSS)",
+            "MiB",
+            Summary.of(app_main),
+            Summary.of(bare_main),
+            "the bare window's Python process",
+            "figure only",
+            None,
         ),
     ]
 

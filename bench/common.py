@@ -117,11 +117,21 @@ def _kib(path: Path, field: str) -> int:
 
 
 def tree_memory_mib(pid: int) -> dict[str, float]:
-    """PSS and RSS of the whole process tree under ``pid``, in MiB."""
+    """PSS and RSS of the whole process tree under ``pid``, in MiB.
+
+    ``main_pss_mib`` is the Python process alone (``pid``); the rest is
+    Chromium's (QtWebEngineProcess: zygote, renderer, GPU and utility).
+    """
     pids = process_tree(pid)
     pss = sum(_kib(Path(f"/proc/{p}/smaps_rollup"), "Pss") for p in pids)
     rss = sum(_kib(Path(f"/proc/{p}/status"), "VmRSS") for p in pids)
-    return {"pss_mib": pss / 1024, "rss_mib": rss / 1024, "processes": len(pids)}
+    main = _kib(Path(f"/proc/{pid}/smaps_rollup"), "Pss")
+    return {
+        "pss_mib": pss / 1024,
+        "rss_mib": rss / 1024,
+        "main_pss_mib": main / 1024,
+        "processes": len(pids),
+    }
 
 
 # -- statistics ---------------------------------------------------------------

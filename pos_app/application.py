@@ -7,18 +7,31 @@ import asyncio
 import logging
 import sys
 
-from PySide6.QtCore import QCoreApplication, Qt
-from PySide6.QtGui import QGuiApplication
-from PySide6.QtWidgets import QApplication
-
-from pos_app.storefront.scheme import register_storefront_scheme
+from pos_app.settings import AppSettings, default_settings_path, load_settings
 
 logger = logging.getLogger(__name__)
 
 
 def run_application(args: argparse.Namespace) -> int:
-    """Create the QApplication, run the app on qasync's loop, return the code."""
+    """Create the QApplication, run the app on qasync's loop, return the code.
+
+    A bundled engine starts building on its own thread as soon as the
+    settings are read, while the QApplication and Chromium start.
+    """
     import qasync
+    from PySide6.QtCore import QCoreApplication, Qt
+    from PySide6.QtGui import QGuiApplication
+    from PySide6.QtWidgets import QApplication
+
+    from pos_app.bundled_engine import begin_bundled_engine
+    from pos_app.startup import run_until_closed
+    from pos_app.storefront.scheme import register_storefront_scheme
+
+    # Qt's modules are imported (never beside another thread's imports: the
+    # bindings' import hooks are not safe for that); the engine may start.
+    settings, problem = read_settings(args)
+    if not settings.oms_url:
+        begin_bundled_engine(args.oms_database_url)
 
     # Both must happen before the QApplication exists.
     QCoreApplication.setAttribute(Qt.ApplicationAttribute.AA_ShareOpenGLContexts)
@@ -36,9 +49,32 @@ def run_application(args: argparse.Namespace) -> int:
     # profile); Qt must not stop the loop underneath it.
     app.setQuitOnLastWindowClosed(False)
 
-    from pos_app.startup import run_until_closed
-
     try:
-        return qasync.run(run_until_closed(args))
+        return qasync.run(run_until_closed(args, settings, problem))
     except asyncio.CancelledError:
         return 0
+
+
+def read_settings(args: argparse.Namespace) -> tuple[AppSettings, str | None]:
+    """The saved settings with the command line's overrides, and any problem.
+
+    Read before the Qt loop runs (it reads one small file).
+    """
+    settings, problem = load_settings(default_settings_path())
+    return with_overrides(settings, args), problem
+
+
+def with_overrides(settings: AppSettings, args: argparse.Namespace) -> AppSettings:
+    """``settings`` changed by what the command line gives."""
+    changes = {}
+    if args.store:
+        changes["store_id"] = args.store
+    if args.oms_url:
+        changes["oms_url"] = args.oms_url
+    if args.start_url:
+        changes["start_url"] = args.start_url
+    if getattr(args, "mode", None):
+        changes["mode"] = args.mode
+    if not changes:
+        return settings
+    return AppSettings.model_validate({**settings.model_dump(), **changes})

@@ -10,6 +10,7 @@ its age.
 from __future__ import annotations
 
 import logging
+import time
 import uuid
 from collections.abc import Mapping
 from datetime import UTC, datetime
@@ -45,6 +46,12 @@ from pos_app.offline_promise import with_shown_promises
 from pos_app.stock_lookup import StockLookup, StockSnapshot
 
 logger = logging.getLogger(__name__)
+
+# How long a product the session has read stays good for an add: the page
+# showed it at that price moments ago, and a till adds the same few items
+# again and again (see ``TillSession.find_product``).
+PRODUCT_MEMO_SECONDS = 60.0
+PRODUCT_MEMO_SIZE = 500
 
 
 class SessionError(Exception):
@@ -101,6 +108,8 @@ class TillSession(QObject):
         self.last_quote: Quote | None = None
         # The approvals that went with the last order (for its receipt).
         self.last_approvals: list[Approval] = []
+        # SKU -> (product, monotonic time read): products read live lately.
+        self._products: dict[str, tuple[Product, float]] = {}
 
     # -- connectivity ------------------------------------------------------
 
@@ -117,7 +126,20 @@ class TillSession(QObject):
     # -- catalogue ---------------------------------------------------------
 
     async def find_product(self, sku: str) -> Product | None:
-        """The catalogue entry for ``sku``: live, else the cached copy."""
+        """The catalogue entry for ``sku``: read lately, live, else cached.
+
+        A product read live in the last :data:`PRODUCT_MEMO_SECONDS` (by
+        this session or by the storefront showing it, see
+        :meth:`remember_products`) is answered from memory: no engine round
+        trip and no device cache write on the way of a page's add.
+        """
+        remembered = self._products.get(sku)
+        if remembered is not None:
+            product, read_at = remembered
+            if time.monotonic() - read_at < PRODUCT_MEMO_SECONDS:
+                return product
+            del self._products[sku]
+
         try:
             product = await self._client.get_product(sku)
         except OmsNotFound:
@@ -128,10 +150,21 @@ class TillSession(QObject):
             cached = await self._store.cached_product(sku)
             return Product.model_validate(cached) if cached else None
         self._note_online(True)
+        self.remember_products([product])
         await self._store.cache_products(
             [product.model_dump(mode="json")], datetime.now(UTC)
         )
         return product
+
+    def remember_products(self, products: list[Product]) -> None:
+        """Keep products just read live (already in the device cache)."""
+        now = time.monotonic()
+        for product in products:
+            self._products.pop(product.sku, None)
+            self._products[product.sku] = (product, now)
+        while len(self._products) > PRODUCT_MEMO_SIZE:
+            # Oldest first: a dict keeps the order of insertion.
+            del self._products[next(iter(self._products))]
 
     async def find_by_code(self, code: str) -> Product | None:
         """A product by SKU or GTIN (what a page or a scanner gives us)."""

@@ -7,6 +7,7 @@ device has cached, so an associate can keep browsing and selling offline.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from offline_store import AsyncDeviceStore
@@ -20,11 +21,21 @@ MAX_RESULTS = 100
 
 
 class EngineCatalogue:
-    """:class:`pos_app.storefront.catalogue.StorefrontCatalogue` over the engine."""
+    """:class:`pos_app.storefront.catalogue.StorefrontCatalogue` over the engine.
 
-    def __init__(self, client: OmsClient, store: AsyncDeviceStore) -> None:
+    ``seen`` is told of every product read live, so the till can add what
+    the page shows without asking the engine again.
+    """
+
+    def __init__(
+        self,
+        client: OmsClient,
+        store: AsyncDeviceStore,
+        seen: Callable[[list[Product]], None] | None = None,
+    ) -> None:
         self._client = client
         self._store = store
+        self._seen = seen
 
     async def featured(self, limit: int) -> list[StoreProduct]:
         """The engine's best sellers (an empty query ranks by sales)."""
@@ -45,6 +56,7 @@ class EngineCatalogue:
             await self._store.cache_products(
                 [p.model_dump(mode="json") for p in products], datetime.now(UTC)
             )
+            self._tell(products)
         shown = [_to_store_product(p) for p in products[offset : offset + limit]]
         return shown, len(products)
 
@@ -60,7 +72,12 @@ class EngineCatalogue:
         await self._store.cache_products(
             [product.model_dump(mode="json")], datetime.now(UTC)
         )
+        self._tell([product])
         return _to_store_product(product)
+
+    def _tell(self, products: list[Product]) -> None:
+        if self._seen is not None and products:
+            self._seen(products)
 
 
 def _to_store_product(product: Product) -> StoreProduct:

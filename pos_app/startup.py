@@ -14,19 +14,28 @@ from pos_app.kiosk_page import KioskLockError
 from pos_app.modes import mode_profile, present
 from pos_app.renderer_guard import RendererGuard
 from pos_app.services import Services, StartupError, open_services
-from pos_app.settings import AppSettings, default_settings_path, load_settings
+from pos_app.settings import AppSettings
 from pos_app.theme import apply_theme
 
 logger = logging.getLogger(__name__)
 
 
-async def run_until_closed(args: argparse.Namespace) -> int:
-    """Open everything, show the window, wait for it to close, clean up."""
+async def run_until_closed(
+    args: argparse.Namespace,
+    settings: AppSettings | None = None,
+    problem: str | None = None,
+) -> int:
+    """Open everything, show the window, wait for it to close, clean up.
+
+    ``settings`` (with ``problem``) as read by
+    :func:`pos_app.application.read_settings`; without them they are read
+    here, off the Qt thread.
+    """
     loop = asyncio.get_running_loop()
-    settings, problem = await loop.run_in_executor(
-        None, load_settings, default_settings_path()
-    )
-    settings = _with_overrides(settings, args)
+    if settings is None:
+        from pos_app.application import read_settings
+
+        settings, problem = await loop.run_in_executor(None, read_settings, args)
 
     try:
         services = await open_services(
@@ -74,18 +83,3 @@ async def _run_window(services: Services, problem: str | None) -> int:
     del till  # the page goes before its profile
     profile.deleteLater()
     return exit_code
-
-
-def _with_overrides(settings: AppSettings, args: argparse.Namespace) -> AppSettings:
-    changes = {}
-    if args.store:
-        changes["store_id"] = args.store
-    if args.oms_url:
-        changes["oms_url"] = args.oms_url
-    if args.start_url:
-        changes["start_url"] = args.start_url
-    if getattr(args, "mode", None):
-        changes["mode"] = args.mode
-    if not changes:
-        return settings
-    return AppSettings.model_validate({**settings.model_dump(), **changes})

@@ -5,13 +5,14 @@ from __future__ import annotations
 import logging
 
 import shiboken6
-from PySide6.QtCore import QObject, QUrl
+from PySide6.QtCore import QObject, QTimer, QUrl
 from PySide6.QtWebEngineCore import QWebEngineProfile
 from PySide6.QtWebEngineWidgets import QWebEngineView
 
 from bridge.allowlist import AllowList
 from bridge.detection import detect_product
 from bridge.install import PageBridge
+from offline_store import Basket
 from pos_app.background import BackgroundTasks
 from pos_app.bridge_host import SessionBridgeHost, basket_view
 from pos_app.broken_promises import BrokenPromiseNotices
@@ -98,7 +99,12 @@ class Till(QObject):
     def _build_page(self, profile: QWebEngineProfile) -> None:
         """The page on ``profile``, with the storefront and the bridge on it."""
         self._storefront = install_storefront(
-            profile, EngineCatalogue(self.services.client, self.services.store)
+            profile,
+            EngineCatalogue(
+                self.services.client,
+                self.services.store,
+                seen=self.session.remember_products,
+            ),
         )
         if self.mode.kiosk:
             self.page = KioskPage(profile, self.allow, self.view)
@@ -135,13 +141,21 @@ class Till(QObject):
 
     def _connect(self) -> None:
         self.page.loadFinished.connect(self._on_page_load_finished)
-        self.session.basket_changed.connect(
-            lambda basket: self.bridge.notify_basket_changed(basket_view(basket))
-        )
+        self.session.basket_changed.connect(self._on_session_basket_changed)
         self.session.order_queued.connect(self._on_session_order_queued)
         self.window.outbox_requested.connect(self._on_window_outbox_requested)
         self.outbox.requeue_requested.connect(self._on_outbox_requeue_requested)
         self.services.worker.add_listener(self._on_worker_changed)
+
+    def _on_session_basket_changed(self, basket: Basket) -> None:
+        # The page that changed the basket is answered first (its answer
+        # carries the basket); the page's listeners hear of it right after,
+        # on the next turn of the loop, instead of before that answer.
+        QTimer.singleShot(0, self, lambda: self._push_basket(basket))
+
+    def _push_basket(self, basket: Basket) -> None:
+        if not self._closed:
+            self.bridge.notify_basket_changed(basket_view(basket))
 
     async def _show_basket(self) -> None:
         self.session.basket_changed.emit(await self.session.basket())

@@ -81,6 +81,7 @@ class BasketPanel(QWidget):
         self.approved.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.approved.setVisible(False)
         layout.addWidget(self.approved)
+        self._lines: tuple[BasketLine, ...] = ()
         self.show_basket(None)
 
     @property
@@ -89,12 +90,21 @@ class BasketPanel(QWidget):
         return self._lines
 
     def show_basket(self, basket: Basket | None) -> None:
-        """Redraw from ``basket`` (``None`` shows an empty basket)."""
-        lines = basket.lines if basket else ()
-        self._lines = tuple(lines)
+        """Show ``basket`` (``None`` shows an empty basket).
+
+        Only the rows that changed are drawn again: an add to a basket of
+        twenty lines touches one row, not twenty (the page waits for it).
+        """
+        lines = tuple(basket.lines) if basket else ()
+        before = self._lines
+        self._lines = lines
         self._table.setRowCount(len(lines))
         for row, line in enumerate(lines):
-            self._fill_row(row, line)
+            old = before[row] if row < len(before) else None
+            if old is None or old.sku != line.sku:
+                self._fill_row(row, line)
+            elif old != line:
+                self._update_row(row, line)
 
         count = sum(line.quantity for line in lines)
         self._title.setText(f"Basket · {count} item{'s' if count != 1 else ''}")
@@ -107,6 +117,26 @@ class BasketPanel(QWidget):
         """What approvals change (``None`` hides it: no approvals)."""
         self.approved.setText(text or "")
         self.approved.setVisible(bool(text))
+
+    def _update_row(self, row: int, line: BasketLine) -> None:
+        """Same SKU, new quantity, name or price: change the row's texts."""
+        price = format_money(line.unit_price, line.currency)
+        name = self._table.item(row, 0)
+        name.setText(f"{display_name(line.name)}\n{line.sku} · {price}")
+        name.setToolTip(line.name)
+
+        spin = self._table.cellWidget(row, 1)
+        if spin.value() != line.quantity:
+            # The basket already holds this quantity: no change request.
+            blocked = spin.blockSignals(True)
+            spin.setValue(line.quantity)
+            spin.blockSignals(blocked)
+        spin.setAccessibleName(f"Quantity of {line.name}")
+
+        self._table.item(row, 2).setText(format_money(line.line_total, line.currency))
+        remove = self._table.cellWidget(row, 3).findChild(QToolButton)
+        remove.setAccessibleName(f"Remove {line.name}")
+        self._table.resizeRowToContents(row)
 
     def _fill_row(self, row: int, line: BasketLine) -> None:
         price = format_money(line.unit_price, line.currency)

@@ -67,9 +67,10 @@ def test_the_status_bar_warns_while_the_device_clock_is_off(
         assert "Set the clock" in label.text()
         assert label.accessibleName() == "Clock warning"
 
-        # When the engine's date agrees with the device again.
+        # When the engine's date agrees with the device again (the next
+        # answer: the product itself is now answered from the session).
         dated.lag = timedelta(0)
-        await till.session.find_product(SKU)
+        await till.session.lookup_stock(SKU)
 
         # Then the warning goes.
         await until(lambda: not label.isVisible(), what="the warning to go")
