@@ -37,6 +37,10 @@ async def run_until_closed(
 
         settings, problem = await loop.run_in_executor(None, read_settings, args)
 
+    # TODO: the page is made only once the engine is built, so a start
+    # waits for the engine's build (most of it); loading the page beside
+    # the build, its calls queued until the engine is there, was tried and
+    # upset Chromium's start (see docs/performance.md).
     try:
         services = await open_services(
             settings, device_db=args.device_db, oms_database_url=args.oms_database_url
