@@ -13,6 +13,9 @@ copy of the seeded engine, in-process as the app runs it:
   another, with the outbox's order ids;
 * drain: one pass of the app's :class:`offline_store.SyncWorker` with the
   app's engine sender, which claims, sends and records every row.
+
+``--device-only`` times the drain alone, with a sender that accepts every
+order at once: what the device itself costs per order (its durable writes).
 """
 
 from __future__ import annotations
@@ -160,6 +163,34 @@ async def _drain(device_db: Path, oms_database: Path) -> tuple[float, int, int]:
     return seconds, handled, accepted
 
 
+async def _drain_device_only(device_db: Path) -> tuple[float, int, int]:
+    """The drain against a sender that accepts at once: the device's own cost."""
+    from offline_store import Accepted, AsyncDeviceStore, SyncWorker
+
+    async def accept(order_id, _payload):
+        return Accepted({"id": str(order_id), "status": "created"})
+
+    store = await AsyncDeviceStore.open(device_db)
+    try:
+        worker = SyncWorker(store, accept)
+        started = time.perf_counter()
+        handled = await worker.run_pass()
+        seconds = time.perf_counter() - started
+    finally:
+        await store.aclose()
+    return seconds, handled, handled
+
+
+def device_only(queued: Path, workdir: Path) -> dict:
+    """Time the drain alone, no engine: what the device adds per order."""
+    device = workdir / "device-only.sqlite3"
+    shutil.copyfile(queued, device)
+    seconds, count, _ = asyncio.run(_drain_device_only(device))
+    return {
+        "device_only": {"seconds": seconds, "orders": count, "rate": count / seconds}
+    }
+
+
 def run_once(queued: Path, oms_database: Path, workdir: Path) -> dict:
     """Time the direct creation and the drain, each on fresh copies."""
     results = {}
@@ -186,6 +217,11 @@ def main() -> int:
         "--queue", type=Path, help="a device database already queued (reused)"
     )
     parser.add_argument("--home-store", default=HOME_STORE)
+    parser.add_argument(
+        "--device-only",
+        action="store_true",
+        help="drain with a sender that accepts at once (no engine)",
+    )
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
 
@@ -194,7 +230,10 @@ def main() -> int:
         queued = args.queue or workdir / "queued.sqlite3"
         if not queued.exists():
             queue_day(queued, args.oms_database, args.orders, args.home_store)
-        emit_result(run_once(queued, args.oms_database, workdir))
+        if args.device_only:
+            emit_result(device_only(queued, workdir))
+        else:
+            emit_result(run_once(queued, args.oms_database, workdir))
     return 0
 
 

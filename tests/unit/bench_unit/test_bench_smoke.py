@@ -68,6 +68,11 @@ def test_outbox_drain_and_direct_on_a_few_real_baskets(
     assert result["drain"]["accepted"] == result["direct"]["accepted"]
     assert result["drain"]["rate"] > 0 and result["direct"]["rate"] > 0
 
+    alone = bench_outbox.device_only(queued, tmp_path)["device_only"]
+
+    assert alone["orders"] == 3
+    assert alone["rate"] > 0
+
 
 @pytest.mark.webengine
 def test_the_bare_reference_starts_and_is_weighed():
