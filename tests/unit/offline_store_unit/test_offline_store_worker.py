@@ -402,3 +402,34 @@ async def test_run_sends_on_wake_and_stops(
     assert sender.sent == [order_id]
     assert statuses[0].online is None
     assert statuses[-1].online is True
+
+
+async def test_cancelling_the_worker_mid_batch_keeps_what_was_answered(
+    store: DeviceStore,
+    async_store: AsyncDeviceStore,
+    clock: FakeClock,
+    shared_data: Path,
+) -> None:
+    first, second, third = queue_orders(store, clock, shared_data, 3)
+    scripted = ScriptedSender(store)
+    second_sent = asyncio.Event()
+
+    async def hangs_on_the_second(
+        order_id: uuid.UUID, payload: dict[str, Any]
+    ) -> SendResult:
+        if order_id == second:
+            second_sent.set()
+            await asyncio.sleep(3600)
+        return await scripted(order_id, payload)
+
+    worker = SyncWorker(async_store, hangs_on_the_second, clock=clock)
+    task = asyncio.create_task(worker.run())
+    await asyncio.wait_for(second_sent.wait(), timeout=10)
+    task.cancel()
+    await asyncio.wait_for(asyncio.gather(task, return_exceptions=True), timeout=10)
+
+    # The first answer, written while the second was sent, is kept; the
+    # rows left wait for their lease to end and go out again then.
+    assert store.get_entry(first).state is OutboxState.ACCEPTED
+    assert store.get_entry(second).state is OutboxState.PENDING
+    assert store.get_entry(third).state is OutboxState.PENDING
