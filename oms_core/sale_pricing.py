@@ -84,7 +84,10 @@ def price_order(
             [],
         )
 
-    rows = _usable(connection, order_id, request, currency, now)
+    # An approval is bound to this order: judge it at the time of the sale,
+    # so an order that waited in a device's outbox is not refused for it.
+    sold_at = min(now, request.placed_at) if request.placed_at else now
+    rows = _usable(connection, order_id, request, currency, sold_at)
     overrides: dict[str, int] = {}
     discount = 0
     for row in rows:

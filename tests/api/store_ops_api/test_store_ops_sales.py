@@ -154,6 +154,32 @@ async def test_an_approval_that_is_not_this_orders_is_refused(client, engine_app
     assert (await client.get(f"/v1/orders/{order_id}")).status_code == 404
 
 
+async def test_an_approval_counts_at_the_time_of_the_sale(client, engine_app):
+    # A sale approved and made before the engine went away reaches it hours
+    # later from the outbox: the approval was good when the sale was made.
+    (sku, price), _ = _two_skus(engine_app)
+    order_id = uuid.uuid4()
+    sold_at = datetime.now(UTC) - timedelta(hours=9)
+    discount = await _approve(client, order_id, "discount", 10)
+    with engine_app.state.engine.begin() as connection:
+        connection.execute(
+            update(order_approvals)
+            .where(order_approvals.c.id == uuid.UUID(discount))
+            .values(expires_at=sold_at + timedelta(hours=8))
+        )
+
+    answer = await _place(
+        client,
+        order_id,
+        [collect_line(sku, STORE, 1)],
+        approval_ids=[discount],
+        placed_at=sold_at.isoformat(),
+    )
+
+    assert answer.status_code == 201, answer.text
+    assert answer.json()["total"]["amount"] == price - 10
+
+
 async def test_an_approval_must_make_sense(client):
     order_id = uuid.uuid4()
     body = {
