@@ -243,6 +243,10 @@ class MainWindow(QMainWindow):
         if last is None or last[0] != order.id:
             return
         broken = broken_promises(order, self._session.last_quote)
+        # A line whose shown promise broke on the way is in an exception.
+        for line in order.lines:
+            if line.exception is not None:
+                broken[line.sku] = line.exception.message
         if not broken:
             return
         text = f"Order {order_reference(order.id)} placed — quote this number"

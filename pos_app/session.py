@@ -378,6 +378,9 @@ class TillSession(QObject):
         ``quote`` shown for exactly these lines the order names it, and the
         engine keeps its sources or says why not. ``contact`` is who to tell
         when no customer was found (a collection elsewhere needs someone).
+        Every line the device has a stock snapshot for carries the promise
+        it showed, so an order the engine could not answer at once is
+        accepted with a line exception, not refused, when stock moved.
         """
         basket = await self._store.current_basket()
         if not basket.lines:
@@ -391,10 +394,13 @@ class TillSession(QObject):
                 email=self.customer.email,
                 phone=self.customer.phone,
             )
-        lines = order_lines(basket, fulfilment)
-        if not self.online:
-            # Sold from the stock snapshot: each line says what it showed.
-            lines = await with_shown_promises(lines, self._stock.cached)
+        # Each line says what its stock snapshot showed, online or not: the
+        # session's belief that the engine is there may be stale (an add
+        # answered from memory asks nobody), and a promise that broke on the
+        # way then comes back as a line exception, never as a refusal.
+        lines = await with_shown_promises(
+            order_lines(basket, fulfilment), self._stock.cached
+        )
         request = OrderRequest(
             selling_location_id=self.home.id,
             lines=lines,

@@ -4,7 +4,8 @@ Given a till that looked an item's stock up while the engine answered,
 when the engine is out of reach and the associate sells it, the queued
 order's line carries what the snapshot showed (location, units, its time);
 when the item sold out at the engine meanwhile, the order is accepted with
-the line in an exception rather than parked. Online, no promise is sent.
+the line in an exception rather than parked. A line the device has no
+stock snapshot for goes without a promise.
 """
 
 from __future__ import annotations
@@ -77,7 +78,7 @@ async def test_an_offline_sale_carries_the_promise_it_showed(engine_app, device)
     await online.aclose()
 
 
-async def test_an_online_sale_sends_no_promise(engine_app, device):
+async def test_a_line_with_no_snapshot_sends_no_promise(engine_app, device):
     client = OmsClient.in_process(engine_app)
     till = TillSession(device, client, await client.get_location(HOME))
     await till.add_to_basket(SKU, 1)
