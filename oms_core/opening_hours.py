@@ -5,9 +5,14 @@ The supported part of the syntax is what shops really write: rules split by
 optional weekday selector (``Mo-Fr``, ``Tu,Th``, ``Sa-Su``; weekday names in
 any case) and either ``off`` or time spans (``09:00-17:30``, several joined
 by ``,``, ``24:00`` and spans past midnight allowed), or ``24/7``. A later
-rule for a day replaces an earlier one, as OSM reads them. Anything else
-(public holidays, months, fallback ``||`` rules, prose) is refused with the
-position of the first character not understood; nothing is guessed.
+rule for a day replaces an earlier one, as OSM reads them. Two more
+selectors are read because shops use them all the time: fixed dates
+(``Dec 25 off``, ``Dec 24 09:00-14:00``, ``Dec 25-26,Jan 01 off``), which
+replace that date's weekday hours every year, and public holidays
+(``PH off``, ``Su,PH off``), which are kept but applied only where a
+holiday calendar is known. Anything else (week numbers, year ranges,
+fallback ``||`` rules, prose) is refused with the position of the first
+character not understood; nothing is guessed.
 
 Times are wall-clock times in the location's own zone; :meth:`WeeklyHours.
 is_open` and :meth:`WeeklyHours.next_open` take an aware instant and a zone.
@@ -18,12 +23,17 @@ from __future__ import annotations
 import logging
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 logger = logging.getLogger(__name__)
 
 WEEKDAYS = ("mo", "tu", "we", "th", "fr", "sa", "su")
+MONTHS = (
+    "jan", "feb", "mar", "apr", "may", "jun",
+    "jul", "aug", "sep", "oct", "nov", "dec",
+)  # fmt: skip
+_DAYS_IN_MONTH = (31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 MAX_LENGTH = 255
 _DAY = 24 * 60
 
@@ -32,6 +42,8 @@ _TOKEN = re.compile(
     (?P<space>\s+)
     |(?P<always>24/7)
     |(?P<span>(?P<h1>\d{1,2}):(?P<m1>\d{2})\s*-\s*(?P<h2>\d{1,2}):(?P<m2>\d{2}))
+    |(?P<month>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)(?![A-Za-z])
+    |(?P<number>\d{1,2})(?![\d:A-Za-z])
     |(?P<day>[A-Za-z]{2})(?![A-Za-z])
     |(?P<off>off|closed)(?![A-Za-z])
     |(?P<punct>[;,\-])
@@ -58,20 +70,32 @@ class WeeklyHours:
     """
 
     days: tuple[tuple[tuple[int, int], ...], ...]
+    # ((month, day), spans) replacing that date's weekday hours every year.
+    dates: tuple[tuple[tuple[int, int], tuple[tuple[int, int], ...]], ...] = ()
+    # The public-holiday rule (``PH off``), None when the string has none.
+    # TODO: no holiday calendar per region yet, so it is kept, not applied.
+    holidays: tuple[tuple[int, int], ...] | None = None
 
     def spans(self, weekday: int) -> tuple[tuple[int, int], ...]:
         """The open spans of ``weekday``."""
         return self.days[weekday]
 
+    def spans_on(self, day: date) -> tuple[tuple[int, int], ...]:
+        """The open spans of a local calendar ``day``: its date rule, if any."""
+        for (month, day_of_month), spans in self.dates:
+            if (day.month, day.day) == (month, day_of_month):
+                return spans
+        return self.days[day.weekday()]
+
     def is_open(self, at: datetime, zone: str) -> bool:
         """Whether the location is open at the aware instant ``at``."""
         local = at.astimezone(ZoneInfo(zone))
         minute = local.hour * 60 + local.minute
-        today = local.weekday()
-        if any(start <= minute < end for start, end in self.days[today]):
+        today = local.date()
+        if any(start <= minute < end for start, end in self.spans_on(today)):
             return True
-        yesterday = (today - 1) % 7
-        return any(minute + _DAY < end for _, end in self.days[yesterday])
+        yesterday = today - timedelta(days=1)
+        return any(minute + _DAY < end for _, end in self.spans_on(yesterday))
 
     def next_open(self, at: datetime, zone: str) -> datetime | None:
         """The first instant at or after ``at`` when it is open (None: never)."""
@@ -80,9 +104,10 @@ class WeeklyHours:
         tz = ZoneInfo(zone)
         local = at.astimezone(tz)
         midnight = local.replace(hour=0, minute=0, second=0, microsecond=0)
-        for offset in range(8):
+        # A year and a week: date rules can shut a store past a whole week.
+        for offset in range(373):
             day = midnight + timedelta(days=offset)
-            for start, _end in sorted(self.days[day.weekday()]):
+            for start, _end in sorted(self.spans_on(day.date())):
                 # Wall-clock arithmetic in the zone, then back to an instant.
                 opening = (day.replace(tzinfo=None) + timedelta(minutes=start)).replace(
                     tzinfo=tz
@@ -109,11 +134,21 @@ def parse(text: str) -> WeeklyHours:
         raise OpeningHoursError(text, 0, "empty")
 
     days: list[tuple[tuple[int, int], ...]] = [()] * 7
+    dates: dict[tuple[int, int], tuple[tuple[int, int], ...]] = {}
+    holidays = None
     for rule in _rules(text, tokens):
-        selected, spans = _rule(text, rule)
+        if rule[0][0] == "month":
+            selected_dates, index = _dates(text, rule)
+            spans = _times(text, rule, index)
+            for month_day in selected_dates:
+                dates[month_day] = spans
+            continue
+        selected, public_holiday, spans = _rule(text, rule)
         for weekday in selected:
             days[weekday] = spans
-    return WeeklyHours(tuple(days))
+        if public_holiday:
+            holidays = spans
+    return WeeklyHours(tuple(days), tuple(sorted(dates.items())), holidays)
 
 
 def _tokens(text: str) -> list[tuple[str, re.Match[str]]]:
@@ -147,10 +182,17 @@ def _rules(
 
 def _rule(
     text: str, rule: list[tuple[str, re.Match[str]]]
-) -> tuple[set[int], tuple[tuple[int, int], ...]]:
+) -> tuple[set[int], bool, tuple[tuple[int, int], ...]]:
     index = 0
     selected: set[int] = set()
+    public_holiday = False
     while index < len(rule) and rule[index][0] == "day":
+        if rule[index][1].group(0).lower() == "ph":
+            public_holiday = True
+            index += 1
+            if index < len(rule) and rule[index][1].group(0) == ",":
+                index += 1
+            continue
         first = _weekday(text, rule[index][1])
         last = first
         if index + 2 < len(rule) and rule[index + 1][1].group(0) == "-":
@@ -164,17 +206,23 @@ def _rule(
         index += 1
         if index < len(rule) and rule[index][1].group(0) == ",":
             index += 1
-    if not selected:
+    if not selected and not public_holiday:
         selected = set(range(7))
+    return selected, public_holiday, _times(text, rule, index)
 
+
+def _times(
+    text: str, rule: list[tuple[str, re.Match[str]]], index: int
+) -> tuple[tuple[int, int], ...]:
+    """The spans (or ``off``, ``24/7``) of a rule from its token ``index``."""
     if index >= len(rule):
         position = rule[-1][1].end()
         raise OpeningHoursError(text, position, "times were expected")
     kind, match = rule[index]
     if kind == "always" and index == len(rule) - 1:
-        return selected, ((0, _DAY),)
+        return ((0, _DAY),)
     if kind == "off" and index == len(rule) - 1:
-        return selected, ()
+        return ()
 
     spans = []
     expect_span = True
@@ -188,7 +236,45 @@ def _rule(
         expect_span = not expect_span
     if expect_span:
         raise OpeningHoursError(text, rule[-1][1].end(), "a time span was expected")
-    return selected, tuple(spans)
+    return tuple(spans)
+
+
+def _dates(
+    text: str, rule: list[tuple[str, re.Match[str]]]
+) -> tuple[list[tuple[int, int]], int]:
+    """``Dec 25``, ``Dec 24-26``, ``Dec 25,Jan 01``: the dates and the next index."""
+    found: list[tuple[int, int]] = []
+    index = 0
+    while index < len(rule) and rule[index][0] == "month":
+        month = MONTHS.index(rule[index][1].group(0).lower()) + 1
+        if index + 1 >= len(rule) or rule[index + 1][0] != "number":
+            position = rule[index][1].end()
+            raise OpeningHoursError(text, position, "a day of the month was expected")
+        first = _day_of_month(text, month, rule[index + 1][1])
+        last = first
+        index += 2
+        if (
+            index + 1 < len(rule)
+            and rule[index][1].group(0) == "-"
+            and rule[index + 1][0] == "number"
+        ):
+            last = _day_of_month(text, month, rule[index + 1][1])
+            if last < first:
+                raise OpeningHoursError(
+                    text, rule[index + 1][1].start(), "a range must run forwards"
+                )
+            index += 2
+        found += [(month, day) for day in range(first, last + 1)]
+        if index < len(rule) and rule[index][1].group(0) == ",":
+            index += 1
+    return found, index
+
+
+def _day_of_month(text: str, month: int, match: re.Match[str]) -> int:
+    day = int(match.group(0))
+    if not 1 <= day <= _DAYS_IN_MONTH[month - 1]:
+        raise OpeningHoursError(text, match.start(), "not a day of that month")
+    return day
 
 
 def _weekday(text: str, match: re.Match[str]) -> int:

@@ -102,10 +102,10 @@ def slots_on(
     tz = ZoneInfo(zone)
     step = timedelta(minutes=minutes)
     yesterday = day - timedelta(days=1)
-    spans = [(day, start, end) for start, end in hours.spans(day.weekday())]
+    spans = [(day, start, end) for start, end in hours.spans_on(day)]
     spans += [
         (yesterday, start, end)
-        for start, end in hours.spans(yesterday.weekday())
+        for start, end in hours.spans_on(yesterday)
         if end > _DAY_MINUTES
     ]
 

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 import pytest
 
 from oms_core import opening_hours
 from oms_core.opening_hours import OpeningHoursError, parse
+from oms_core.process.slots import slots_on
 
 LONDON = "Europe/London"
 
@@ -90,7 +91,7 @@ def test_open_and_next_opening_are_in_the_locations_own_zone():
         ("Mo-Xx 09:00-17:00", 3),
         ("Mo 09:00", 3),
         ("Mo-Fr", 5),
-        ("PH off", 0),
+        ("SH off", 0),
         ("Mo-Fr 09:00-17:00 Sa", 18),
         ("", 0),
     ],
@@ -109,3 +110,44 @@ def test_an_overlong_string_is_refused():
 
 def test_never_open_has_no_next_opening():
     assert opening_hours.parse("Mo-Su off").next_open(datetime.now(UTC), LONDON) is None
+
+
+def test_a_fixed_date_replaces_its_weekday_every_year():
+    hours = parse("Mo-Su 09:00-17:00; Dec 25-26,Jan 01 off; Dec 24 09:00-14:00")
+    christmas = datetime(2026, 12, 25, 12, 0, tzinfo=UTC)
+    christmas_eve_late = datetime(2026, 12, 24, 15, 0, tzinfo=UTC)
+
+    assert not hours.is_open(christmas, LONDON)
+    assert not hours.is_open(christmas_eve_late, LONDON)
+    assert hours.is_open(datetime(2027, 12, 23, 15, 0, tzinfo=UTC), LONDON)
+    assert hours.next_open(christmas, LONDON) == datetime(
+        2026, 12, 27, 9, 0, tzinfo=UTC
+    )
+
+
+def test_public_holiday_rules_are_kept_apart_from_the_weekdays():
+    hours = parse("Mo-Sa 08:00-20:00; Su,PH 10:00-16:00")
+
+    assert hours.spans(6) == ((600, 960),)
+    assert hours.spans(0) == ((480, 1200),)
+    assert hours.holidays == ((600, 960),)
+    assert parse("Mo-Sa 09:00-17:30; PH off").holidays == ()
+    assert parse("Mo-Sa 09:00-17:30").holidays is None
+
+
+@pytest.mark.parametrize(
+    ("text", "position"),
+    [("Dec 32 off", 4), ("Feb 30 off", 4), ("Dec off", 3), ("Dec 26-24 off", 7)],
+)
+def test_a_date_that_is_not_one_is_refused_with_its_position(text, position):
+    with pytest.raises(OpeningHoursError) as refused:
+        parse(text)
+
+    assert refused.value.position == position
+
+
+def test_no_collection_slots_on_a_date_the_store_is_shut():
+    hours = parse("Mo-Su 09:00-17:00; Dec 25 off")
+
+    assert slots_on(hours, date(2026, 12, 25), LONDON) == []
+    assert len(slots_on(hours, date(2026, 12, 24), LONDON)) == 16
