@@ -24,12 +24,21 @@ def run_application(args: argparse.Namespace) -> int:
     from PySide6.QtWidgets import QApplication
 
     from pos_app.bundled_engine import begin_bundled_engine
+    from pos_app.kiosk_page import KioskLockError, check_no_remote_debugging
+    from pos_app.modes import mode_profile
     from pos_app.startup import run_until_closed
     from pos_app.storefront.scheme import register_storefront_scheme
 
     # Qt's modules are imported (never beside another thread's imports: the
     # bindings' import hooks are not safe for that); the engine may start.
     settings, problem = read_settings(args)
+    if mode_profile(settings.mode).kiosk:
+        # Before Chromium exists: it opens a debugging port as it starts.
+        try:
+            check_no_remote_debugging()
+        except KioskLockError as exc:
+            logger.error("OpenAisle could not start: %s", exc)
+            return 2
     if not settings.oms_url:
         begin_bundled_engine(args.oms_database_url)
 

@@ -103,7 +103,7 @@ async def _engine_client(
         try:
             token = load_device_token(str(settings.device_id))
         except KeyringUnavailable as exc:
-            logger.warning("No keyring: the engine is reached without a device token")
+            logger.warning("No keyring: the device token cannot be read")
             raise StartupError(str(exc)) from exc
         logger.info("Using the remote order engine at %s", settings.oms_url)
         return OmsClient.remote(settings.oms_url, token=token), None
