@@ -282,11 +282,7 @@ def _deliver(
             for line in covered:
                 _take(rules, line, node, line.quantity, destination, left, now, result)
                 remaining.remove(line)
-            reason = (
-                "covers every line"
-                if len(covered) == len(lines)
-                else f"covers {len(covered)} of the remaining lines"
-            )
+            reason = _cover_reason(len(covered), len(remaining) + len(covered))
             _note_passed(ranked, covered, node, left, destination, result, reason)
         lines = remaining
 
@@ -294,6 +290,15 @@ def _deliver(
         picks = _fill_line(rules, line, nodes, shippers, left, now, result)
         if picks:
             result.picks[line.index] = picks
+
+
+def _cover_reason(covered: int, open_lines: int) -> str:
+    """Why a location was taken for some of an order's delivered lines."""
+    if open_lines == 1:
+        return "it holds the whole line"
+    if covered == open_lines:
+        return f"it holds all {open_lines} delivered lines"
+    return f"it holds {covered} of the {open_lines} delivered lines still open"
 
 
 def _best_cover(

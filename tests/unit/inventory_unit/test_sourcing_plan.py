@@ -190,3 +190,28 @@ def test_a_store_without_collection_capability_refuses_collection():
     )
 
     assert "click & collect" in result.refused[0].reason
+
+
+def test_the_trace_says_how_many_lines_the_chosen_location_holds():
+    nodes = {
+        "rugby": node("rugby", RUGBY, A=1),
+        "leeds": node("leeds", LEEDS, B=1, C=1),
+        "doncaster": node(
+            "doncaster", DONCASTER, LocationKind.DISTRIBUTION_CENTRE, A=1, B=1
+        ),
+    }
+    lines = [deliver(0, "A", 1), deliver(1, "B", 1), deliver(2, "C", 1)]
+
+    three = plan(RULES, lines, nodes, NOW)
+    one = plan(RULES, [deliver(0, "A", 1)], nodes, NOW)
+
+    def passed(result):
+        return {
+            note.reason
+            for note in result.trace
+            if note.decision == TraceDecision.PASSED_OVER
+        }
+
+    held = "Doncaster ranked first (it holds 2 of the 3 delivered lines still open)"
+    assert held in passed(three)
+    assert any(r.endswith("(it holds the whole line)") for r in passed(one))
