@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import logging
 
 from PySide6.QtCore import QEvent, QObject, QRegularExpression, Signal
@@ -58,7 +59,15 @@ class SignInDialog(QDialog):
         self.number.returnPressed.connect(self.pin.setFocus)
         self.pin.returnPressed.connect(self._on_ok)
 
+        # A frameless or full-screen window shows no title bar: say it inside.
+        heading = QLabel(f"<b>{html.escape(title)}</b>")
+        heading.setObjectName("signInHeading")
+        hint = QLabel("Type your staff number and PIN, then press Enter.")
+        hint.setWordWrap(True)
+
         layout = QVBoxLayout(self)
+        layout.addWidget(heading)
+        layout.addWidget(hint)
         layout.addLayout(form)
         layout.addWidget(self.error)
         if touch:
