@@ -34,9 +34,13 @@ QUOTE_MINUTES = 15
 
 
 def lines_hash(lines: Sequence) -> str:
-    """SHA-256 of the lines' canonical JSON: an order must match its quote."""
+    """SHA-256 of the lines' canonical JSON: an order must match its quote.
+
+    A line's shown promise (what the till's snapshot showed) is not part of
+    what was quoted: an order carrying one still matches its quote.
+    """
     canonical = json.dumps(
-        [line.model_dump(mode="json") for line in lines],
+        [line.model_dump(mode="json", exclude={"promise"}) for line in lines],
         sort_keys=True,
         separators=(",", ":"),
     )
