@@ -61,6 +61,10 @@ class MainWindow(QMainWindow):
         finished_requested(): the kiosk customer is done; wipe everything.
         hand_over_requested(): the kiosk customer asks for a colleague.
         tasks_shown(): the store's tasks were brought into view.
+        submit_needs_sign_in(object): Submit was pressed with nobody signed
+            in where a person must be; carries the checkout choice so the
+            order can be placed once someone has signed in (see
+            :meth:`submit`).
     """
 
     closed = Signal()
@@ -73,6 +77,7 @@ class MainWindow(QMainWindow):
     finished_requested = Signal()
     hand_over_requested = Signal()
     tasks_shown = Signal()
+    submit_needs_sign_in = Signal(object)
 
     def __init__(
         self,
@@ -536,9 +541,18 @@ class MainWindow(QMainWindow):
         self._tasks.spawn(self._session.remove(sku), "Removing a line")
 
     def _on_checkout_submit_requested(self, choice) -> None:
-        self._tasks.spawn(self._submit(choice), "Submitting the order")
+        if self.mode.sign_in and self._session.staff is None:
+            # Sold under a person's number: the sign-in opens, then it goes on.
+            logger.info("Submit waits for a sign-in")
+            self.submit_needs_sign_in.emit(choice)
+            return
+        self._tasks.spawn(self.submit(choice), "Submitting the order")
 
-    async def _submit(self, choice) -> None:
+    async def submit(self, choice) -> None:
+        """Place the basket as an order with the checkout's ``choice``."""
+        if self.mode.sign_in and self._session.staff is None:
+            self.notify("Sign in first (F2) to place the order.")
+            return
         if self.mode.phone and self._session.customer is None:
             self.notify("Find or add the customer first: the order needs them.")
             return

@@ -74,7 +74,8 @@ class ModeWiring(QObject):
         window.receipt_requested.connect(self._on_window_receipt_requested)
         window.finished_requested.connect(self._on_window_finished_requested)
         window.hand_over_requested.connect(self._on_window_hand_over_requested)
-        # A step that waits for someone to sign in (park, take a basket over).
+        window.submit_needs_sign_in.connect(self._on_window_submit_needs_sign_in)
+        # A step that waits for someone to sign in (park, take over, submit).
         self._after_sign_in: Callable[[], Awaitable[object]] | None = None
         till.session.staff_changed.connect(self._on_session_staff_changed)
         if self.mode.overrides:
@@ -152,6 +153,10 @@ class ModeWiring(QObject):
         self._till.window.notify(f"Sign in first (F2) to {what}: it goes on after.")
         self.open_sign_in()
         return True
+
+    def _on_window_submit_needs_sign_in(self, choice) -> None:
+        window = self._till.window
+        self._needs_sign_in("place the order", lambda: window.submit(choice))
 
     # -- scanner -------------------------------------------------------------
 

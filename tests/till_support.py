@@ -17,6 +17,7 @@ import pytest
 import qasync
 from PySide6.QtCore import QEventLoop, QUrl
 
+from oms_core.staff import DEMO_STAFF
 from pos_app.till import Till
 
 T = TypeVar("T")
@@ -117,3 +118,9 @@ async def settled(till: Till, order_id: object) -> None:
         what="the order placed in the order view",
     )
     await until(lambda: till.tasks.pending == 0, what="the background calls")
+
+
+async def sign_in_associate(till: Till) -> None:
+    """Sign the demonstration associate in: a till sells under a person."""
+    associate = DEMO_STAFF[0]
+    await till.session.sign_in(associate.staff_number, associate.pin)

@@ -19,7 +19,14 @@ from PySide6.QtWidgets import QLabel, QPushButton, QTableWidget
 from oms_client import OmsClient
 from tests.e2e.answer_dropping_proxy import AnswerDroppingProxy
 from tests.e2e.engine_server import EngineServer
-from tests.till_support import STORE_ID, open_page, run_js, settled, until
+from tests.till_support import (
+    STORE_ID,
+    open_page,
+    run_js,
+    settled,
+    sign_in_associate,
+    until,
+)
 
 pytestmark = pytest.mark.webengine
 
@@ -41,6 +48,7 @@ def test_order_submitted_while_engine_down_arrives_once(
     till = open_till(OmsClient.remote(engine_server.url))
 
     async def scenario() -> None:
+        await sign_in_associate(till)  # a till sells under a person
         # Given a product in the basket, added from the page while online.
         await open_page(till, f"aisle://shop/product/{SKU}")
         await run_js(till, "document.querySelector('[data-add-button]').click()")
@@ -94,6 +102,7 @@ def test_answer_lost_after_commit_is_retried_into_the_same_order(
     till = open_till(OmsClient.remote(proxy.url))
 
     async def scenario() -> None:
+        await sign_in_associate(till)  # a till sells under a person
         async with OmsClient.remote(engine_server.url) as direct:
             before = (await direct.stock_at(SKU, STORE_ID))[0].atp
 

@@ -14,7 +14,14 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QLineEdit, QPushButton, QTableWidget
 
 from oms_client import OmsClient
-from tests.till_support import STORE_ID, open_page, run_js, settled, until
+from tests.till_support import (
+    STORE_ID,
+    open_page,
+    run_js,
+    settled,
+    sign_in_associate,
+    until,
+)
 
 pytestmark = pytest.mark.webengine
 
@@ -26,6 +33,7 @@ def test_add_from_page_see_nearby_stock_and_submit(open_till, run, engine_app):
     till = open_till(client)
 
     async def scenario() -> None:
+        await sign_in_associate(till)  # a till sells under a person
         before = await client.stock_at(SKU, STORE_ID)
 
         # When the associate opens the product page and presses its button.
@@ -93,6 +101,7 @@ def test_a_mixed_basket_from_the_page_runs_one_process_per_shipment(
     checkout = till.window.checkout_panel
 
     async def scenario() -> None:
+        await sign_in_associate(till)  # a till sells under a person
         # When the associate adds a product held here and one held elsewhere.
         basket_table = till.window.findChild(QTableWidget, "basketTable")
         for sku, count in ((SKU, 1), (AWAY, 2)):

@@ -20,7 +20,7 @@ from oms_core.db.inventory_schema import order_sourcing
 from oms_core.db.schema import stock
 from pos_app.session import order_lines
 from pos_app.theme import style_sheet
-from tests.till_support import settled, until
+from tests.till_support import settled, sign_in_associate, until
 
 pytestmark = pytest.mark.webengine
 
@@ -56,6 +56,7 @@ def test_each_line_has_its_own_fulfilment_and_the_order_keeps_the_quote(
 
     async def scenario() -> None:
         # Given a basket of a line held here and one held only elsewhere.
+        await sign_in_associate(till)
         await till.session.add_to_basket(HEART, 1)
         await till.session.add_to_basket(AWAY, 1)
 
@@ -149,6 +150,7 @@ def test_a_quote_the_engine_could_not_keep_is_said_on_the_line(
 
     async def scenario() -> None:
         # Given a basket delivered to an address, its promise shown.
+        await sign_in_associate(till)
         await till.session.add_to_basket(HEART, 2)
         await until(lambda: checkout.line_combo(HEART) is not None, what="the line")
         checkout.line_combo(HEART).setCurrentIndex(2)

@@ -307,3 +307,42 @@ def test_a_basket_is_parked_and_taken_over_only_by_someone_signed_in(
         await until(lambda: other.tasks.pending == 0, what="the background calls")
 
     run(scenario())
+
+
+def test_a_till_sells_only_under_someone_signed_in(open_till, run):
+    till = open_till("till")
+    window = till.window
+    store = till.services.store
+
+    async def scenario() -> None:
+        # Given a basket at a till where the sign-in was put away unanswered.
+        await till.session.add_to_basket(SKU, 1)
+        assert till.session.staff is None
+
+        # When the associate presses Submit.
+        button = window.checkout_panel._submit
+        await until(button.isEnabled, what="submit enabled")
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+
+        # Then the sign-in opens and nothing is queued meanwhile.
+        await until(
+            lambda: (
+                isinstance(till.modes.dialog, SignInDialog)
+                and till.modes.dialog.isVisible()
+            ),
+            what="the sign-in",
+        )
+        assert await store.entries() == []
+        assert not window.confirmation.isVisible()
+
+        # And once someone signs in, the order goes on.
+        dialog = till.modes.dialog
+        dialog.number.setText(ASSOCIATE.staff_number)
+        dialog.pin.setText(ASSOCIATE.pin)
+        dialog._on_ok()
+        await until(window.confirmation.isVisible, what="the confirmation")
+        [entry] = await store.entries()
+        assert window.staff_label.text().strip().startswith(ASSOCIATE.name)
+        await settled(till, entry.order_id)
+
+    run(scenario())
