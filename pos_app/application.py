@@ -7,7 +7,12 @@ import asyncio
 import logging
 import sys
 
-from pos_app.settings import AppSettings, default_settings_path, load_settings
+from pos_app.settings import (
+    AppSettings,
+    SettingsError,
+    default_settings_path,
+    load_settings,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -31,7 +36,11 @@ def run_application(args: argparse.Namespace) -> int:
 
     # Qt's modules are imported (never beside another thread's imports: the
     # bindings' import hooks are not safe for that); the engine may start.
-    settings, problem = read_settings(args)
+    try:
+        settings, problem = read_settings(args)
+    except SettingsError as exc:
+        logger.error("OpenAisle could not start: %s", exc)
+        return 2
     if mode_profile(settings.mode).kiosk:
         # Before Chromium exists: it opens a debugging port as it starts.
         try:
@@ -67,7 +76,8 @@ def run_application(args: argparse.Namespace) -> int:
 def read_settings(args: argparse.Namespace) -> tuple[AppSettings, str | None]:
     """The saved settings with the command line's overrides, and any problem.
 
-    Read before the Qt loop runs (it reads one small file).
+    Read before the Qt loop runs (it reads one small file). Settings the
+    device cannot start with raise :class:`~pos_app.settings.SettingsError`.
     """
     settings, problem = load_settings(default_settings_path())
     return with_overrides(settings, args), problem

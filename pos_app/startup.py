@@ -14,7 +14,7 @@ from pos_app.kiosk_page import KioskLockError
 from pos_app.modes import mode_profile, present
 from pos_app.renderer_guard import RendererGuard
 from pos_app.services import Services, StartupError, open_services
-from pos_app.settings import AppSettings
+from pos_app.settings import AppSettings, SettingsError
 from pos_app.theme import apply_theme
 
 logger = logging.getLogger(__name__)
@@ -35,7 +35,11 @@ async def run_until_closed(
     if settings is None:
         from pos_app.application import read_settings
 
-        settings, problem = await loop.run_in_executor(None, read_settings, args)
+        try:
+            settings, problem = await loop.run_in_executor(None, read_settings, args)
+        except SettingsError as exc:
+            logger.error("OpenAisle could not start: %s", exc)
+            return 2
 
     # TODO: the page is made only once the engine is built, so a start
     # waits for the engine's build (most of it); loading the page beside
