@@ -18,7 +18,7 @@ from sqlalchemy import Connection, select, update
 
 from oms_core.api_models import ErrorCode, LineQuantity
 from oms_core.db.process_schema import fulfilment_lines
-from oms_core.db.schema import locations
+from oms_core.db.schema import locations, order_lines
 from oms_core.errors import conflict, invalid
 from oms_core.events import record_event
 from oms_core.payments import ledger
@@ -90,6 +90,7 @@ def cancel_held(
     # Units of a line exception are reserved nowhere: they are cancelled too.
     pending = line_exceptions.pending_lines(conn, order_id)
     wanted = _wanted(rows, lines, pending)
+    _within_ordered(conn, order_id, wanted if lines is not None else {})
 
     # What was never reserved goes first, then what is held.
     released = line_exceptions.cancel_pending(conn, order_id, wanted)
@@ -151,6 +152,7 @@ def return_lines(
         .order_by(fulfilment_lines.c.seq)
     ).all()
     wanted = _wanted(rows, lines)
+    _within_ordered(conn, order_id, wanted)
 
     for row in rows:
         out = row.fulfilled - row.returned
@@ -182,6 +184,30 @@ def return_lines(
         now=now,
     )
     ledger.settle(conn, order_id, providers, now)
+
+
+def _within_ordered(
+    conn: Connection, order_id: uuid.UUID, wanted: dict[int, int]
+) -> None:
+    """Refuse asking for more units of a line than it was ordered with."""
+    if not wanted:
+        return
+    ordered = dict(
+        conn.execute(
+            select(order_lines.c.line_no, order_lines.c.quantity).where(
+                order_lines.c.order_id == order_id,
+                order_lines.c.line_no.in_(wanted),
+            )
+        ).all()
+    )
+    for line_no, quantity in sorted(wanted.items()):
+        if quantity > ordered.get(line_no, 0):
+            raise invalid(
+                ErrorCode.INVALID_REQUEST,
+                f"line {line_no} was ordered with {ordered.get(line_no, 0)} "
+                f"units; {quantity} asked for",
+                line_no=line_no,
+            )
 
 
 def _wanted(

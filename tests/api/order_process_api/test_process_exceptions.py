@@ -80,6 +80,20 @@ async def test_cancelling_some_lines_releases_exactly_the_stock_held_and_refunds
     assert pick["lines"][0]["quantity"] == 3  # the task was made before
 
 
+async def test_cancelling_more_units_than_a_line_has_says_so(client, engine_app):
+    order = await _paid_order(client, engine_app, 2)
+    atp_before = atp_at(engine_app, HEART, STORE)
+
+    answer = await client.post(
+        f"/v1/orders/{order['id']}/cancel",
+        json={"lines": [{"line_no": 0, "quantity": 5}]},
+    )
+
+    assert answer.status_code == 422, answer.text
+    assert answer.json()["message"] == "line 0 was ordered with 2 units; 5 asked for"
+    assert atp_at(engine_app, HEART, STORE) == atp_before
+
+
 async def test_cancelling_the_whole_order_cancels_tasks_stock_and_money(
     client, engine_app
 ):
