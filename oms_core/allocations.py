@@ -11,7 +11,8 @@ This is the one way an order's stock moves: :func:`ship` when units leave,
 :func:`write_off` when a pick finds fewer than the record said, :func:`add`
 when units are reserved at another location (a short pick, a re-sourced
 line), and :func:`hand_to_location` when a location is told to pick (after
-that a lift-and-shift no longer moves the allocation). The order process's
+that a lift-and-shift no longer moves the allocation; the process calls it
+when an associate claims the pick). The order process's
 stock moves (:mod:`oms_core.process.stock_moves`) call these.
 """
 
@@ -78,7 +79,11 @@ def write(
 def of_orders(
     connection: Connection, order_ids: Iterable[uuid.UUID]
 ) -> dict[tuple[uuid.UUID, int], list[Allocation]]:
-    """The allocations of each (order, line), largest share first."""
+    """The allocations of each (order, line), largest share first.
+
+    Each shows the units it still provides (open or shipped); one whose
+    units were all given back is left out.
+    """
     ids = list(order_ids)
     if not ids:
         return {}
@@ -95,15 +100,22 @@ def of_orders(
     ).all()
     found: dict[tuple[uuid.UUID, int], list[Allocation]] = {}
     for row in rows:
+        # Units given back (a re-sourced or cancelled share, a short pick's
+        # write-off) are no longer this location's to provide.
+        providing = row.quantity - row.released
+        if providing <= 0:
+            continue
         found.setdefault((row.order_id, row.line_no), []).append(
             Allocation(
                 location_id=row.location_id,
                 name=row.name,
-                quantity=row.quantity,
+                quantity=providing,
                 method=SourcingMethod(row.method),
                 earliest_date=row.promised_date,
             )
         )
+    for shares in found.values():
+        shares.sort(key=lambda share: (-share.quantity, share.location_id))
     return found
 
 

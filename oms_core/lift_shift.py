@@ -6,8 +6,12 @@ dark, the collections waiting there move to the nearest open collection
 store by transfer, or go to a person (see :mod:`oms_core.dark_collections`).
 When a location goes offline, every allocation there that has not been
 handed to the location for picking is sourced again under the order's
-rules: its units are released where they were and reserved where the
-rules now choose. Each change is an event in the same transaction.
+rules: its units are released where they were (the old allocation is
+closed) and reserved where the rules now choose, and the order's process
+follows them (see :mod:`oms_core.process.source_moves`): the release job
+and any pick still waiting go to the new source. An allocation is handed
+to its location when an associate claims its pick; from then on it stays.
+Each change is an event in the same transaction.
 """
 
 from __future__ import annotations
@@ -37,6 +41,7 @@ from oms_core.api_models import (
 from oms_core.db.schema import locations, order_lines, orders
 from oms_core.errors import EngineError, invalid
 from oms_core.events import record_event
+from oms_core.process import source_moves
 from oms_core.sourcing import LineNeed
 
 logger = logging.getLogger(__name__)
@@ -175,6 +180,15 @@ def _resource(
             order_lines.c.source_location_id == share.location_id,
         )
         .values(source_location_id=main)
+    )
+    # The process's rows and waiting tasks follow the units.
+    source_moves.follow_source(
+        connection,
+        share.order_id,
+        share.line_no,
+        share.location_id,
+        [(pick.location_id, pick.quantity) for pick in picks],
+        now,
     )
     record_event(
         connection,

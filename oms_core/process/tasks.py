@@ -15,6 +15,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, select, update
 
+from oms_core import allocations
 from oms_core.api_models import (
     ErrorCode,
     ExceptionResolution,
@@ -91,6 +92,9 @@ def claim_task(
     record_event(
         conn, "task.claimed", {"task_id": str(task_id)}, task.order_id, now=now
     )
+    if task.kind == "pick":
+        # Someone is on it: a lift-and-shift no longer moves these units.
+        allocations.hand_to_location(conn, task.order_id, task.location_id, now)
     return get_task(conn, task_id)
 
 
