@@ -2,9 +2,12 @@
 
 A token is 32 random bytes (URL-safe text with an ``oat_`` prefix so it is
 recognisable in a leak scan). The engine keeps only its SHA-256 digest,
-with the one store the device belongs to and its role: a ``till`` sells
-and may record supervisor approvals (price overrides, discounts); a
-``kiosk`` only sells. Digests are compared in constant time.
+with the one location the device belongs to and its role: a ``till`` sells
+and may record supervisor approvals (price overrides, discounts), adjust
+stock and work on tasks at its store; a ``kiosk`` only sells; an ``admin``
+token is for network administration (location states and hours, sourcing
+rules, process reload, webhooks) and store operations anywhere
+(:mod:`oms_core.device_access`). Digests are compared in constant time.
 """
 
 from __future__ import annotations
@@ -39,6 +42,7 @@ class DeviceRole(enum.StrEnum):
 
     TILL = "till"
     KIOSK = "kiosk"
+    ADMIN = "admin"
 
 
 class TokenError(ValueError):
@@ -86,7 +90,9 @@ def issue_token(
 ) -> tuple[str, uuid.UUID]:
     """Store a new token for a device of ``store_id``; return it and its id.
 
-    The token is returned once and never stored in clear.
+    A till or kiosk belongs to a store; an admin token to any location (its
+    home: a store, a distribution centre). The token is returned once and
+    never stored in clear.
     """
     if not _LOCATION_ID.match(store_id):
         raise TokenError(f"not a location id: {store_id!r}")
@@ -99,7 +105,7 @@ def issue_token(
         kind = connection.scalar(
             select(locations.c.kind).where(locations.c.id == store_id)
         )
-        if kind != "store":
+        if kind is None or (kind != "store" and role != DeviceRole.ADMIN):
             raise TokenError(f"no store with id {store_id!r}")
         connection.execute(
             insert(device_tokens).values(

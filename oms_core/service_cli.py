@@ -2,7 +2,7 @@
 
 openaisle-oms serve [--config FILE] [--database-url URL] [--host H]
                     [--port P] [--workers N] [--auth device_tokens|none]
-openaisle-oms token issue --store ID --role till|kiosk [--label TEXT]
+openaisle-oms token issue --store ID --role till|kiosk|admin [--label TEXT]
 openaisle-oms token revoke TOKEN_ID
 openaisle-oms token list [--store ID]
 
@@ -46,7 +46,9 @@ def add_service_commands(commands: Any) -> None:
     token.add_argument("--database-url", help="SQLAlchemy URL")
     actions = token.add_subparsers(dest="action", required=True)
     issue = actions.add_parser("issue", help="issue a token for one device")
-    issue.add_argument("--store", required=True, help="the device's store id")
+    issue.add_argument(
+        "--store", required=True, help="the device's store (an admin: any location)"
+    )
     issue.add_argument("--role", required=True, choices=[r.value for r in DeviceRole])
     issue.add_argument("--label", default="", help="e.g. till 2, front door kiosk")
     revoke = actions.add_parser("revoke", help="revoke a token by its id")

@@ -7,7 +7,11 @@ engine bundled in the app runs in-process without any of them.
   <device token>`` (401 ``device_unauthorized`` otherwise) and holds the
   device to its store and role (403 ``not_permitted``): orders are placed
   and listed for its own store only, and a kiosk cannot record approvals,
-  which is how prices are overridden or discounted.
+  which is how prices are overridden or discounted. The routes hold the
+  other writes to the device's role and store
+  (:mod:`oms_core.device_access`). A body it must read and cannot (not
+  JSON it can parse, or nested too deeply) is refused 400
+  ``invalid_request``, as the API itself refuses it.
 - :class:`RateLimit` gives every client address and every presented token
   a token bucket; an empty bucket answers 429 ``rate_limited`` with
   ``Retry-After``.
@@ -103,7 +107,14 @@ class DeviceAuth:
             return
         scope.setdefault("state", {})["device"] = device
 
-        receive, refusal = await self._check_scope(scope, receive, device)
+        try:
+            receive, refusal = await self._check_scope(scope, receive, device)
+        except UnreadableBody:
+            logger.info("device %s sent a body that cannot be read", device.token_id)
+            await send_error(
+                send, 400, ErrorCode.INVALID_REQUEST, "the body cannot be parsed"
+            )
+            return
         if refusal is not None:
             logger.info("device %s refused: %s", device.token_id, refusal)
             await send_error(send, 403, ErrorCode.NOT_PERMITTED, refusal)
@@ -131,8 +142,10 @@ class DeviceAuth:
             if seller is not None and seller != device.store_id:
                 return replay, f"this device sells for {device.store_id} only"
             return replay, None
-        # TODO: reads of one order by id (and its approvals) are not yet held
-        # to the device's store; that needs the order's store at lookup time.
+        # TODO: reads of one order by id (and its approvals) and the writes on
+        # one order (process events, cancel, returns, payments, refunds,
+        # collection slot) are not yet held to the device's store; that needs
+        # the order's selling and collecting stores at lookup time.
         return receive, None
 
 
@@ -159,13 +172,20 @@ async def _read_body(receive: Any) -> tuple[bytes, Callable[[], Any]]:
     return body, replay
 
 
+class UnreadableBody(ValueError):
+    """A body the guard must read that is nested too deeply to parse."""
+
+
 def _selling_location(body: bytes) -> str | None:
     """The order's selling location, if the body is an object that names one.
 
-    A body that is not valid JSON passes: the API refuses it with 422.
+    A body that is not valid JSON passes: the API refuses it with 422. One
+    nested too deeply for the parser raises :class:`UnreadableBody`.
     """
     try:
         data = json.loads(body)
+    except RecursionError as exc:
+        raise UnreadableBody("the body is nested too deeply") from exc
     except ValueError:
         return None
     if not isinstance(data, dict):

@@ -26,5 +26,5 @@ device_tokens = Table(
     Column("label", String(120), nullable=False),
     Column("issued_at", UtcDateTime, nullable=False),
     Column("revoked_at", UtcDateTime),
-    CheckConstraint("role IN ('till', 'kiosk')", name="role_known"),
+    CheckConstraint("role IN ('till', 'kiosk', 'admin')", name="role_known"),
 )

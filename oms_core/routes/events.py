@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 from sqlalchemy import select
 
 from oms_core.api_models import (
@@ -20,6 +20,7 @@ from oms_core.api_models import (
 )
 from oms_core.db.process_schema import webhook_subscriptions
 from oms_core.deps import DbEngine, ReadConnection
+from oms_core.device_access import require_admin
 from oms_core.errors import not_found
 from oms_core.events import read_positioned, webhooks
 from oms_core.events.positions import position_committed
@@ -28,6 +29,8 @@ from oms_core.process import service
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["events"])
+ADMIN = [Depends(require_admin)]
+REFUSED = {403: {"model": ApiError}}
 
 
 @router.get("/v1/events", response_model=Page[OrderEvent])
@@ -47,7 +50,13 @@ def list_events(
     return Page[OrderEvent](items=[service.event_model(e) for e in found])
 
 
-@router.post("/v1/webhooks", response_model=Webhook, status_code=201)
+@router.post(
+    "/v1/webhooks",
+    response_model=Webhook,
+    status_code=201,
+    responses=REFUSED,
+    dependencies=ADMIN,
+)
 def subscribe(engine: DbEngine, body: WebhookRequest) -> Webhook:
     """Add a subscriber; events after ``after`` are sent to it, signed."""
 
@@ -60,7 +69,9 @@ def subscribe(engine: DbEngine, body: WebhookRequest) -> Webhook:
     return service.in_write(engine, act)
 
 
-@router.get("/v1/webhooks", response_model=Page[Webhook])
+@router.get(
+    "/v1/webhooks", response_model=Page[Webhook], responses=REFUSED, dependencies=ADMIN
+)
 def list_webhooks(connection: ReadConnection) -> Page[Webhook]:
     """Every subscriber with its cursor and last error (never its secret)."""
     rows = connection.execute(
@@ -72,7 +83,8 @@ def list_webhooks(connection: ReadConnection) -> Page[Webhook]:
 @router.post(
     "/v1/webhooks/{subscription_id}/replay",
     response_model=Webhook,
-    responses={404: {"model": ApiError}},
+    responses={**REFUSED, 404: {"model": ApiError}},
+    dependencies=ADMIN,
 )
 def replay(
     engine: DbEngine,

@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path
+from fastapi import APIRouter, Depends, Path
 
 from oms_core import lift_shift, reads
 from oms_core.api_models import (
@@ -19,6 +19,7 @@ from oms_core.api_models import (
     Page,
 )
 from oms_core.deps import DbEngine, ReadConnection
+from oms_core.device_access import require_admin
 from oms_core.routes.writes import write_transaction
 
 logger = logging.getLogger(__name__)
@@ -49,7 +50,8 @@ LocationPath = Annotated[str, Path(pattern=LOCATION_ID_PATTERN)]
 @router.put(
     "/{location_id}/state",
     response_model=LocationStateResult,
-    responses={404: {"model": ApiError}},
+    responses={403: {"model": ApiError}, 404: {"model": ApiError}},
+    dependencies=[Depends(require_admin)],
 )
 def set_state(
     engine: DbEngine, location_id: LocationPath, body: LocationStateChange
@@ -62,7 +64,12 @@ def set_state(
 @router.put(
     "/{location_id}/opening-hours",
     response_model=Location,
-    responses={404: {"model": ApiError}, 422: {"model": ApiError}},
+    responses={
+        403: {"model": ApiError},
+        404: {"model": ApiError},
+        422: {"model": ApiError},
+    },
+    dependencies=[Depends(require_admin)],
 )
 def set_opening_hours(
     engine: DbEngine, location_id: LocationPath, body: OpeningHoursChange

@@ -5,9 +5,10 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query, Response
+from fastapi import APIRouter, Depends, Path, Query, Response
 
 from oms_core.api_models import ApiError, ErrorCode, Page
+from oms_core.device_access import require_admin
 from oms_core.errors import invalid, not_found
 from oms_core.process.definition import DefinitionError
 from oms_core.process.diagram import render_svg
@@ -38,7 +39,12 @@ def picture(
     return Response(render_svg(definition, state), media_type="image/svg+xml")
 
 
-@router.post("/reload", response_model=Page[str], responses={422: {"model": ApiError}})
+@router.post(
+    "/reload",
+    response_model=Page[str],
+    responses={403: {"model": ApiError}, 422: {"model": ApiError}},
+    dependencies=[Depends(require_admin)],
+)
 def reload() -> Page[str]:
     """Read the definition files again; a bad file is refused, nothing changes."""
     try:

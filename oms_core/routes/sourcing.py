@@ -7,7 +7,7 @@ import uuid
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Depends, Path, Query
 
 from oms_core import order_sourcing, quotes, rule_sets
 from oms_core.api_models import (
@@ -20,6 +20,7 @@ from oms_core.api_models import (
     TraceEntry,
 )
 from oms_core.deps import DbEngine, ReadConnection
+from oms_core.device_access import require_admin
 from oms_core.errors import not_found
 from oms_core.routes.writes import write_transaction
 
@@ -33,7 +34,8 @@ ScopePath = Annotated[str, Path(min_length=1, max_length=80)]
 @router.put(
     "/v1/sourcing/rules/{scope}",
     response_model=RuleSet,
-    responses={422: {"model": ApiError}},
+    responses={403: {"model": ApiError}, 422: {"model": ApiError}},
+    dependencies=[Depends(require_admin)],
 )
 def store_rules(engine: DbEngine, scope: ScopePath, body: SourcingRules) -> RuleSet:
     """Store a rule set for a scope as its newest version."""

@@ -6,7 +6,7 @@ import logging
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Path, Query
+from fastapi import APIRouter, Path, Query, Request
 
 from oms_core import geo, holds, inventory, reads
 from oms_core.api_models import (
@@ -23,6 +23,7 @@ from oms_core.api_models import (
     StockRecord,
 )
 from oms_core.deps import DbEngine, ReadConnection
+from oms_core.device_access import require_admin, require_store_operator
 from oms_core.errors import invalid
 from oms_core.routes.writes import write_transaction
 
@@ -74,10 +75,25 @@ def stock_nearby(
 @router.put(
     "/buffers",
     response_model=BufferRule,
-    responses={404: {"model": ApiError}, 422: {"model": ApiError}},
+    responses={
+        403: {"model": ApiError},
+        404: {"model": ApiError},
+        422: {"model": ApiError},
+    },
 )
-def set_buffer(engine: DbEngine, body: BufferRuleRequest) -> BufferRule:
-    """A safety buffer by location, item, or item at location."""
+def set_buffer(
+    engine: DbEngine, request: Request, body: BufferRuleRequest
+) -> BufferRule:
+    """A safety buffer by location, item, or item at location.
+
+    One store's buffer is a store operation; a network-wide one (no
+    location) is network administration.
+    """
+    if body.location_id is None:
+        require_admin(request)
+    else:
+        require_store_operator(request, body.location_id)
+
     with write_transaction(engine) as connection:
         return inventory.set_buffer_rule(
             connection, body.location_id, body.sku, body.units, datetime.now(UTC)
@@ -114,10 +130,22 @@ def stock_record(
     "/{sku}/adjustments",
     response_model=StockRecord,
     status_code=201,
-    responses={404: {"model": ApiError}, 409: {"model": ApiError}},
+    responses={
+        403: {"model": ApiError},
+        404: {"model": ApiError},
+        409: {"model": ApiError},
+    },
 )
-def adjust(engine: DbEngine, sku: SkuPath, body: StockAdjustmentRequest) -> StockRecord:
-    """Receipt, count, transfer, till sale or damage; each is an event."""
+def adjust(
+    engine: DbEngine, request: Request, sku: SkuPath, body: StockAdjustmentRequest
+) -> StockRecord:
+    """Receipt, count, transfer, till sale or damage; each is an event.
+
+    A store operation: a till adjusts its own store (a transfer leaves from
+    it), an admin any location, a kiosk none.
+    """
+    require_store_operator(request, body.location_id)
+
     now = datetime.now(UTC)
     with write_transaction(engine) as connection:
         holds.expire_due(connection, now)

@@ -18,6 +18,7 @@ from oms_core.api_models import (
     StoreTask,
 )
 from oms_core.deps import DbEngine, ReadConnection
+from oms_core.device_access import require_task_operator
 from oms_core.payments import intents
 from oms_core.process import service, tasks
 from oms_core.routes.order_process import providers
@@ -25,7 +26,12 @@ from oms_core.routes.order_process import providers
 logger = logging.getLogger(__name__)
 
 router = APIRouter(tags=["tasks"])
-ERRORS = {404: {"model": ApiError}, 409: {"model": ApiError}, 422: {"model": ApiError}}
+ERRORS = {
+    403: {"model": ApiError},
+    404: {"model": ApiError},
+    409: {"model": ApiError},
+    422: {"model": ApiError},
+}
 
 
 @router.get("/v1/locations/{location_id}/tasks", response_model=Page[StoreTask])
@@ -44,9 +50,13 @@ def list_tasks(
 
 @router.post("/v1/tasks/{task_id}/claim", response_model=StoreTask, responses=ERRORS)
 def claim_task(
-    engine: DbEngine, task_id: Annotated[uuid.UUID, Path()], body: ClaimTaskRequest
+    engine: DbEngine,
+    request: Request,
+    task_id: Annotated[uuid.UUID, Path()],
+    body: ClaimTaskRequest,
 ) -> StoreTask:
-    """Take an open task."""
+    """Take an open task (a till of the task's store, or an admin)."""
+    require_task_operator(request, engine, task_id)
     return service.in_write(
         engine, lambda conn, now: tasks.claim_task(conn, task_id, body.staff, now)
     )
@@ -62,8 +72,11 @@ def complete_task(
     """Finish a task; a pick may report fewer found (the rest is re-sourced).
 
     A ``line_exception`` task (a promise shown offline that broke) needs a
-    ``resolution``: one of the options on its ``exception``.
+    ``resolution``: one of the options on its ``exception``. Only a till
+    of the task's store (or an admin) may complete it.
     """
+    require_task_operator(request, engine, task_id)
+
     chosen = providers(request)
     task = service.in_write(
         engine,

@@ -53,7 +53,8 @@ def _scarce_sku(database_url: str) -> str:
 async def _sell_out_elsewhere(server: EngineProcess, sku: str) -> int:
     """The other tills sell every unit of ``sku`` at the engine; units sold."""
     sold = 0
-    headers = {"Authorization": f"Bearer {server.token}"}
+    # Sales at other stores: the proof's till may adjust only its own.
+    headers = {"Authorization": f"Bearer {server.admin_token}"}
     async with httpx.AsyncClient(base_url=server.url, headers=headers) as engine:
         levels = (await engine.get(f"/v1/stock/{sku}")).json()["items"]
         for level in levels:

@@ -46,8 +46,8 @@ class EngineProcess:
     """``openaisle-oms serve`` on a copy of ``template`` in ``workdir``.
 
     Use as a context manager; ``url`` is the engine's base URL,
-    ``token`` a till token of the home store and ``database_url`` the
-    SQLAlchemy URL of its file, for direct checks.
+    ``token`` a till token of the home store, ``admin_token`` an admin one
+    and ``database_url`` the SQLAlchemy URL of its file, for direct checks.
     """
 
     def __init__(self, template: Path, workdir: Path) -> None:
@@ -59,7 +59,9 @@ class EngineProcess:
         self.database_url = f"sqlite:///{self.db_path}"
         workdir.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(template, self.db_path)
-        self.token = self._issue_token()
+        self.token = self._issue_token(DeviceRole.TILL)
+        # Network administration and stock at other locations.
+        self.admin_token = self._issue_token(DeviceRole.ADMIN)
         self._process: subprocess.Popen[bytes] | None = None
 
     def start(self) -> None:
@@ -99,10 +101,10 @@ class EngineProcess:
         self.stop()
         raise RuntimeError(f"the engine did not start:\n{self.log()}")
 
-    def _issue_token(self) -> str:
+    def _issue_token(self, role: DeviceRole) -> str:
         engine = create_engine(self.database_url)
         try:
-            token, _token_id = issue_token(engine, HOME, DeviceRole.TILL, "proofs")
+            token, _token_id = issue_token(engine, HOME, role, "proofs")
         finally:
             engine.dispose()
         return token

@@ -61,4 +61,20 @@ def test_revoking_an_unknown_token_fails(engine_database_url: str, allow_log) ->
 
 def test_a_bad_role_is_refused_by_the_parser() -> None:
     with pytest.raises(SystemExit):
-        main(["token", "issue", "--store", "store-0001", "--role", "admin"])
+        main(["token", "issue", "--store", "store-0001", "--role", "manager"])
+
+
+def test_an_admin_token_is_issued_for_a_distribution_centre(
+    engine_database_url: str, capsys
+) -> None:
+    db = ["--database-url", engine_database_url]
+
+    code = main(["token", *db, "issue", "--store", "dc-daventry", "--role", "admin"])
+
+    token = capsys.readouterr().out.strip()
+    engine = make_engine(engine_database_url)
+    device = authenticate(engine, token)
+    engine.dispose()
+    assert code == 0
+    assert device is not None
+    assert (device.store_id, device.role) == ("dc-daventry", "admin")
