@@ -95,6 +95,7 @@ class ErrorCode(enum.StrEnum):
     NOTHING_TO_CANCEL = "nothing_to_cancel"
     NOTHING_TO_RETURN = "nothing_to_return"
     REFUND_EXCEEDS_CAPTURE = "refund_exceeds_capture"
+    CAPTURE_EXCEEDS_ORDER = "capture_exceeds_order"
     PAYMENT_PLAN_INVALID = "payment_plan_invalid"
     PROVIDER_UNAVAILABLE = "provider_unavailable"
     APPROVAL_INVALID = "approval_invalid"
@@ -636,6 +637,14 @@ class CompleteTaskRequest(ApiModel):
         description="Required to complete a line_exception task: one of the "
         "options on its exception; refused on any other task.",
     )
+
+    @field_validator("found")
+    @classmethod
+    def _one_count_per_line(cls, value: list[FoundLine]) -> list[FoundLine]:
+        seqs = [line.seq for line in value]
+        if len(set(seqs)) != len(seqs):
+            raise ValueError("each task line (seq) is counted at most once")
+        return value
 
 
 class LineQuantity(ApiModel):

@@ -3,7 +3,9 @@
 Every provider answer is a row keyed by (provider, reference, operation):
 an answer that arrives three times is stored once and acts once. Totals
 count approved rows only. A refund never exceeds what was captured and not
-yet refunded; after a cancellation, a short pick or a return,
+yet refunded, a capture never takes the net captured past the order's
+total, and no operation's sum may pass the bound of
+:class:`~oms_core.api_models.Money`; after a cancellation, a short pick or a return,
 :func:`settle` refunds exactly what was taken beyond the value still
 owed and releases authorisations no longer needed.
 
@@ -53,6 +55,8 @@ from oms_core.sale_pricing import net_value
 logger = logging.getLogger(__name__)
 
 APPROVED = "approved"
+# The largest amount a Money carries: sums of answers stay within it.
+MAX_SUM = 10**15
 
 
 def order_total(conn: Connection, order_id: uuid.UUID) -> tuple[int, str]:
@@ -278,9 +282,12 @@ def refund(
     Records the request (see :mod:`oms_core.payments.intents`); returns its
     reference. Refunds still being asked count against the capture.
     """
+    if amount <= 0:
+        raise invalid(ErrorCode.INVALID_REQUEST, "a refund is a positive amount")
+
     sums = _with_open(conn, order_id)
     refundable = sums["capture"] - sums["refund"]
-    if amount <= 0 or amount > refundable:
+    if amount > refundable:
         raise conflict(
             ErrorCode.REFUND_EXCEEDS_CAPTURE,
             f"a refund of {amount} exceeds the {refundable} captured and not refunded",
@@ -422,6 +429,20 @@ def _check_limits(
     conn: Connection, order_id: uuid.UUID, operation: PaymentOperation, amount: int
 ) -> None:
     sums = totals(conn, order_id)
+    if sums[operation.value] + amount > MAX_SUM:
+        raise conflict(
+            ErrorCode.INVALID_REQUEST,
+            f"the order's {operation.value} answers would pass {MAX_SUM} in sum",
+        )
+    if operation is PaymentOperation.CAPTURE:
+        total, _currency = order_total(conn, order_id)
+        capturable = max(0, total - (sums["capture"] - sums["refund"]))
+        if amount > capturable:
+            raise conflict(
+                ErrorCode.CAPTURE_EXCEEDS_ORDER,
+                f"a capture of {amount} exceeds the {capturable} the order still lacks",
+                capturable=capturable,
+            )
     if operation is PaymentOperation.REFUND:
         refundable = sums["capture"] - sums["refund"]
         if amount > refundable:
