@@ -34,6 +34,7 @@ from oms_core.api_models import (
 from oms_core.db.engine import WRITE
 from oms_core.db.schema import order_lines, orders, products
 from oms_core.errors import EngineError, invalid
+from oms_core.events import outbox as events
 from oms_core.money import Amount, sum_amounts
 from oms_core.payments import ledger
 from oms_core.process import line_exceptions
@@ -181,6 +182,7 @@ def _create(
             "placed_at": request.placed_at,
         },
     )
+    events.note_new_order(connection, order_id)
     connection.execute(
         order_lines.insert(),
         [

@@ -9,9 +9,18 @@ are fed from the same table.
 
 from oms_core.events.outbox import (
     StoredEvent,
+    note_new_order,
     read_events,
     read_positioned,
     record_event,
+    record_events,
 )
 
-__all__ = ["StoredEvent", "read_events", "read_positioned", "record_event"]
+__all__ = [
+    "StoredEvent",
+    "note_new_order",
+    "read_events",
+    "read_positioned",
+    "record_event",
+    "record_events",
+]

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -54,34 +54,125 @@ def record_event(
     locking the order's row, so two writers of one order never race for a
     number (the unique key would refuse the second).
     """
-    if not kind or len(kind) > MAX_KIND_LENGTH:
-        raise ValueError(f"event kind must be 1-{MAX_KIND_LENGTH} characters")
+    return record_events(conn, [(kind, payload)], order_id, now=now)[0]
 
-    seq = None
+
+def record_events(
+    conn: Connection,
+    items: Sequence[tuple[str, Mapping[str, Any]]],
+    order_id: uuid.UUID | None = None,
+    *,
+    now: datetime | None = None,
+) -> list[int]:
+    """Write ``(kind, payload)`` events in order, in two statements; their ids.
+
+    Numbered as :func:`record_event` numbers them: one after another, the
+    order's row locked first (once per transaction).
+    """
+    for kind, _payload in items:
+        if not kind or len(kind) > MAX_KIND_LENGTH:
+            raise ValueError(f"event kind must be 1-{MAX_KIND_LENGTH} characters")
+    if not items:
+        return []
+
+    seqs: list[int | None] = [None] * len(items)
     if order_id is not None:
+        last = _last_seq(conn, order_id)
+        seqs = list(range(last + 1, last + 1 + len(items)))
+        _remember_seq(conn, order_id, last + len(items))
+
+    created_at = now or datetime.now(UTC)
+    rows = [
+        {
+            "order_id": order_id,
+            "order_seq": seq,
+            "kind": kind,
+            "payload": json.dumps(dict(payload), sort_keys=True, default=str),
+            "created_at": created_at,
+        }
+        for (kind, payload), seq in zip(items, seqs, strict=True)
+    ]
+    if len(rows) == 1:
+        result = conn.execute(events.insert(), rows[0])
+        ids = [int(result.inserted_primary_key[0])]
+    else:
+        result = conn.execute(
+            events.insert().returning(events.c.id, sort_by_parameter_order=True),
+            rows,
+        )
+        ids = [int(event_id) for event_id in result.scalars()]
+
+    conn.execute(
+        event_positions.insert(),
+        [{"event_id": event_id, "position": None} for event_id in ids],
+    )
+    logger.debug("%d event(s) recorded", len(ids))
+    return ids
+
+
+def note_new_order(conn: Connection, order_id: uuid.UUID) -> None:
+    """Tell the outbox that this transaction has just inserted ``order_id``.
+
+    Its row is then locked by us, so its first event needs no lock, only
+    the look-up of the last number (events may name an order before its
+    row exists, such as a hold consumed while the order is placed).
+    """
+    known = _known_seqs(conn)
+    if known is None or order_id not in known:
+        _remember_seq(conn, order_id, None)
+
+
+# Per connection, the last event number of orders whose row this
+# transaction has locked (None: locked, number not read yet); valid only
+# while the same (save)point is open, so a savepoint's rollback (which also
+# drops its locks) forgets it.
+_SEQ_INFO_KEY = "openaisle.event_seqs"
+
+
+def _scope(conn: Connection) -> tuple[object, object] | None:
+    transaction = conn.get_transaction()
+    if transaction is None:
+        return None
+    return (transaction, conn.get_nested_transaction())
+
+
+def _known_seqs(conn: Connection) -> dict[uuid.UUID, int | None] | None:
+    scope = _scope(conn)
+    held = conn.info.get(_SEQ_INFO_KEY)
+    if scope is None or held is None:
+        return None
+    held_scope, seqs = held
+    if held_scope[0] is not scope[0] or held_scope[1] is not scope[1]:
+        return None
+    return seqs
+
+
+def _remember_seq(conn: Connection, order_id: uuid.UUID, last: int | None) -> None:
+    scope = _scope(conn)
+    if scope is None:
+        return
+    seqs = _known_seqs(conn)
+    if seqs is None:
+        seqs = {}
+        conn.info[_SEQ_INFO_KEY] = (scope, seqs)
+    seqs[order_id] = last
+
+
+def _last_seq(conn: Connection, order_id: uuid.UUID) -> int:
+    known = _known_seqs(conn)
+    if known is not None and known.get(order_id) is not None:
+        return known[order_id]
+
+    if known is None or order_id not in known:
         # Writers of one order queue on its row (PostgreSQL; SQLite has one
         # writer anyway), so the next number is never taken twice.
         conn.execute(
             select(orders.c.id).where(orders.c.id == order_id).with_for_update()
         )
-        last = conn.scalar(
-            select(func.max(events.c.order_seq)).where(events.c.order_id == order_id)
-        )
-        seq = (last or 0) + 1
-
-    result = conn.execute(
-        events.insert().values(
-            order_id=order_id,
-            order_seq=seq,
-            kind=kind,
-            payload=json.dumps(dict(payload), sort_keys=True, default=str),
-            created_at=now or datetime.now(UTC),
-        )
+    last = conn.scalar(
+        select(func.max(events.c.order_seq)).where(events.c.order_id == order_id)
     )
-    event_id = int(result.inserted_primary_key[0])
-    conn.execute(event_positions.insert().values(event_id=event_id, position=None))
-    logger.debug("event %s recorded", kind)
-    return event_id
+    return last or 0
 
 
 def read_events(

@@ -22,7 +22,7 @@ from oms_core.db.process_schema import (
     order_processes,
 )
 from oms_core.db.schema import locations, order_lines
-from oms_core.events import record_event
+from oms_core.events import record_events
 from oms_core.process.engine import Running, enter_state, phone_digits
 from oms_core.process.groups import ShipmentGroup, group_lines, planned
 from oms_core.process.registry import Registry, default_registry
@@ -108,25 +108,19 @@ def start_process(
         ],
     )
     first = definitions[0]
-    record_event(
-        conn,
-        "order.created",
-        {
-            "process": first.name,
-            "version": first.version,
-            "groups": [
-                {
-                    "group": group.group_no,
-                    "process": definitions[group.group_no].name,
-                    "version": definitions[group.group_no].version,
-                    "lines": list(group.line_nos),
-                }
-                for group in groups
-            ],
-        },
-        order_id,
-        now=now,
-    )
+    created = {
+        "process": first.name,
+        "version": first.version,
+        "groups": [
+            {
+                "group": group.group_no,
+                "process": definitions[group.group_no].name,
+                "version": definitions[group.group_no].version,
+                "lines": list(group.line_nos),
+            }
+            for group in groups
+        ],
+    }
     # What each line really reserved: a line of an offline order whose
     # promise broke may hold fewer units than it asks for, or none.
     reserved = dict(
@@ -136,20 +130,25 @@ def start_process(
             .group_by(order_allocations.c.line_no)
         ).all()
     )
-    for line in lines:
-        if not reserved.get(line.line_no):
-            continue
-        record_event(
-            conn,
-            "stock.reserved",
-            {
-                "sku": line.sku,
-                "location_id": line.source_location_id,
-                "quantity": int(reserved[line.line_no]),
-            },
-            order_id,
-            now=now,
-        )
+    # The order's first events, written together.
+    record_events(
+        conn,
+        [("order.created", created)]
+        + [
+            (
+                "stock.reserved",
+                {
+                    "sku": line.sku,
+                    "location_id": line.source_location_id,
+                    "quantity": int(reserved[line.line_no]),
+                },
+            )
+            for line in lines
+            if reserved.get(line.line_no)
+        ],
+        order_id,
+        now=now,
+    )
 
     for group in groups:
         definition = definitions[group.group_no]
