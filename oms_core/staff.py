@@ -4,7 +4,8 @@ A PIN is never stored or logged: only ``scrypt$n$r$p$salt$hash``. After
 :data:`MAX_FAILED_ATTEMPTS` wrong PINs in a row the staff number is locked
 for :data:`LOCK_MINUTES`; while locked even the right PIN is refused, so a
 lock cannot be probed. An unknown staff number costs the same hash as a
-known one and answers the same words.
+known one, answers the same words and locks the same way after as many
+failures, so neither a wrong PIN nor a lock tells which numbers exist.
 """
 
 from __future__ import annotations
@@ -14,6 +15,8 @@ import hashlib
 import hmac
 import logging
 import secrets
+import threading
+from collections import OrderedDict
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -40,6 +43,41 @@ MAX_FAILED_ATTEMPTS = 5
 LOCK_MINUTES = 15
 SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**14, 8, 1
 _DUMMY_HASH = None  # made on first use: a hash to spend time on for unknowns
+MAX_UNKNOWN_NUMBERS = 10_000
+
+
+class _UnknownNumbers:
+    """Failures and locks of staff numbers that do not exist, in this process.
+
+    Least recently tried numbers are forgotten past ``MAX_UNKNOWN_NUMBERS``.
+    """
+
+    # TODO: kept per process: with N workers an unknown number locks after
+    # up to N times the failures; sharing it needs a table, as known ones use.
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._numbers: OrderedDict[str, tuple[int, datetime | None]] = OrderedDict()
+
+    def fail(self, staff_number: str, now: datetime) -> EngineError:
+        """Count a failure; the refusal a known number would get now."""
+        with self._lock:
+            failures, locked_until = self._numbers.pop(staff_number, (0, None))
+            if locked_until is not None and locked_until > now:
+                self._numbers[staff_number] = (failures, locked_until)
+                return _locked(locked_until)
+
+            failures += 1
+            locked_until = None
+            if failures >= MAX_FAILED_ATTEMPTS:
+                failures, locked_until = 0, now + timedelta(minutes=LOCK_MINUTES)
+            self._numbers[staff_number] = (failures, locked_until)
+            if len(self._numbers) > MAX_UNKNOWN_NUMBERS:
+                self._numbers.popitem(last=False)
+        return _locked(locked_until) if locked_until else _failed()
+
+
+_UNKNOWN = _UnknownNumbers()
 
 
 @dataclass(frozen=True)
@@ -128,7 +166,8 @@ def sign_in(
         ).first()
         if row is None:
             pin_matches(pin, _dummy_hash())
-            raise _failed()
+            logger.info("Sign-in refused for an unknown staff number")
+            raise _UNKNOWN.fail(staff_number, now)
         if row.locked_until is not None and row.locked_until > now:
             raise _locked(row.locked_until)
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 from sqlalchemy import select
 
 from oms_core.db.store_ops_schema import staff
@@ -69,6 +70,28 @@ async def test_repeated_failures_lock_the_number_even_for_the_right_pin(
     assert codes == [401] * (MAX_FAILED_ATTEMPTS - 1) + [423]
     assert right.status_code == 423
     assert right.json()["code"] == "staff_locked"
+
+
+async def test_an_unknown_number_locks_like_a_known_one(client, allow_log):
+    allow_log(r"locked after repeated wrong PINs")
+    unknown = str(uuid.uuid4().int % 10**8).rjust(8, "7")
+
+    async def attempts(number: str) -> list[httpx.Response]:
+        body = {"staff_number": number, "pin": "0000"}
+        return [
+            await client.post("/v1/staff/sign-in", json=body)
+            for _ in range(MAX_FAILED_ATTEMPTS + 1)
+        ]
+
+    known_answers = await attempts("1001")
+    unknown_answers = await attempts(unknown)
+
+    def shape(answer: httpx.Response) -> tuple:
+        body = answer.json()
+        return answer.status_code, body["code"], body["message"], body["detail"] and 1
+
+    assert [shape(a) for a in unknown_answers] == [shape(a) for a in known_answers]
+    assert unknown_answers[-1].status_code == 423
 
 
 async def test_a_malformed_pin_is_refused_at_the_border(client):
