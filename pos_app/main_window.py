@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 from datetime import timedelta
 
@@ -122,6 +123,7 @@ class MainWindow(QMainWindow):
         self._build_docks()
         self._build_status_bar()
         self._connect()
+        self._chain_focus()
 
     # -- layout ------------------------------------------------------------
 
@@ -505,6 +507,23 @@ class MainWindow(QMainWindow):
         self.basket_panel.show_basket(basket)
         # The checkout flow follows the basket and asks for the promise again.
         self.checkout_panel.set_basket_ready(bool(basket.lines))
+        self._chain_focus()  # the lines' controls came or went
+
+    def _chain_focus(self) -> None:
+        """Tab from the search through the side panels, top to bottom, to
+        Submit: the customer, stock, basket lines, promise, each line's
+        method, the address and contact, Submit."""
+        stops: list[QWidget] = [self.search]
+        if self.customer_panel is not None:
+            stops += _tab_stops(self.customer_panel)
+        if isinstance(self.stock_panel, StockPanel):
+            stops += self.stock_panel.focus_chain()
+        stops += self.basket_panel.focus_chain()
+        if self.promise_panel is not None:
+            stops += self.promise_panel.focus_chain()
+        stops += self.checkout_panel.focus_chain()
+        for before, after in itertools.pairwise(stops):
+            QWidget.setTabOrder(before, after)
 
     def _on_session_stock_changed(self, snapshot: StockSnapshot) -> None:
         self.stock_panel.show_stock(snapshot)
@@ -621,6 +640,17 @@ def _duration(gap: timedelta) -> str:
     if hours:
         return f"{hours} h {minutes} min"
     return f"{minutes} min"
+
+
+def _tab_stops(panel: QWidget) -> list[QWidget]:
+    """The panel's controls that Tab stops at, in the order they were made
+    (not a combo box's list, which is a window of its own)."""
+    return [
+        widget
+        for widget in panel.findChildren(QWidget)
+        if widget.focusPolicy() & Qt.FocusPolicy.TabFocus
+        and widget.window() is panel.window()
+    ]
 
 
 def _rule() -> QFrame:

@@ -52,6 +52,9 @@ class BasketPanel(QWidget):
         self._table.verticalHeader().setVisible(False)
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.NoSelection)
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        # Tab goes to each line's quantity and removal, then on out of the table.
+        self._table.setTabKeyNavigation(False)
+        self._table.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self._table.setWordWrap(True)
         header = self._table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -112,6 +115,16 @@ class BasketPanel(QWidget):
         self._table.setVisible(bool(lines))
         total = format_money(basket.total, basket.currency) if lines else "£0.00"
         self._total.setText(f"Total {total}")
+
+    def focus_chain(self) -> list[QWidget]:
+        """What Tab stops at, in order: each line's quantity, then its removal."""
+        stops: list[QWidget] = []
+        for row in range(self._table.rowCount()):
+            spin = self._table.cellWidget(row, 1)
+            cell = self._table.cellWidget(row, 3)
+            remove = cell.findChild(QToolButton) if cell is not None else None
+            stops += [w for w in (spin, remove) if w is not None]
+        return stops
 
     def show_approved(self, text: str | None) -> None:
         """What approvals change (``None`` hides it: no approvals)."""

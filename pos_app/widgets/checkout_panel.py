@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 from pydantic import ValidationError
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QPainter
+from PySide6.QtGui import QAction, QKeySequence, QPainter
 from PySide6.QtWidgets import (
     QComboBox,
     QFrame,
@@ -44,6 +44,8 @@ HERE, ELSEWHERE, DELIVER = "here", "elsewhere", "deliver"
 # Lines shown at once before the list scrolls.
 VISIBLE_LINES = 3
 METHODS = (HERE, ELSEWHERE, DELIVER)
+# Submit from anywhere in the window (the keypad's Enter too).
+SUBMIT_KEYS = (QKeySequence("Ctrl+Return"), QKeySequence("Ctrl+Enter"))
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,6 +103,7 @@ class CheckoutPanel(QWidget):
         self._home_name = home_name
         self._customer_facing = customer_facing
         self._lines: dict[str, _Line] = {}
+        self._order: list[str] = []  # the lines' SKUs as shown, top first
         self._customer_known = False
         # True while the panel itself sets a method (not a person's choice).
         self._setting = False
@@ -161,6 +164,14 @@ class CheckoutPanel(QWidget):
         self._submit.setObjectName("submit")
         self._submit.setEnabled(False)
         self._submit.clicked.connect(self._on_submit_clicked)
+        # The sale finishes from the keyboard wherever the focus is.
+        submit_keys = QAction(self)
+        submit_keys.setShortcuts(SUBMIT_KEYS)
+        submit_keys.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
+        submit_keys.triggered.connect(self._submit.click)  # nothing when disabled
+        self.addAction(submit_keys)
+        keys = SUBMIT_KEYS[0].toString(QKeySequence.SequenceFormat.NativeText)
+        self._submit.setToolTip(f"{self._submit.text()} ({keys})")
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -180,6 +191,7 @@ class CheckoutPanel(QWidget):
         here until :meth:`set_line_choice` gives it its default.
         """
         wanted = [sku for sku, _name, _quantity in lines]
+        self._order = wanted
         for sku in [sku for sku in self._lines if sku not in wanted]:
             line = self._lines.pop(sku)
             line.label.deleteLater()
@@ -230,6 +242,18 @@ class CheckoutPanel(QWidget):
             line.method.setCurrentIndex(METHODS.index(method))
         finally:
             self._setting = False
+
+    def focus_chain(self) -> list[QWidget]:
+        """What Tab stops at, in order: every line at once, each line's
+        method, the address, the contact, then Submit (hidden ones are
+        passed over)."""
+        return [
+            self.all_lines,
+            *(self._lines[sku].method for sku in self._order if sku in self._lines),
+            *self._fields.values(),
+            *self._contact_fields.values(),
+            self._submit,
+        ]
 
     def line_method(self, sku: str) -> str | None:
         """The method chosen for a line (``here``, ``elsewhere``, ``deliver``)."""

@@ -54,6 +54,7 @@ class PromisePanel(QWidget):
         self.table.setAccessibleName("Promise per line")
         self.table.setHorizontalHeaderLabels(["Item", "From", "How", "Earliest"])
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.table.setTabKeyNavigation(False)  # Tab leaves; arrows choose a line
         self.table.setSelectionBehavior(QTableWidget.SelectionBehavior.SelectRows)
         self.table.verticalHeader().setVisible(False)
         header = self.table.horizontalHeader()
@@ -125,6 +126,10 @@ class PromisePanel(QWidget):
         self.table.setVisible(bool(rows))
         self.trace.setVisible(False)
         self.why_button.setEnabled(bool(rows))
+
+    def focus_chain(self) -> list[QWidget]:
+        """What Tab stops at, in order: check, the lines, why not."""
+        return [self.check_button, self.table, self.why_button]
 
     def show_message(self, text: str) -> None:
         """A line under the table (an error, or that the basket changed)."""

@@ -67,6 +67,7 @@ class StockPanel(QWidget):
         self._table.setHorizontalHeaderLabels(self._COLUMNS)
         self._table.verticalHeader().setVisible(False)
         self._table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._table.setTabKeyNavigation(False)  # Tab leaves; arrows choose a row
         self._table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self._table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         header = self._table.horizontalHeader()
@@ -93,6 +94,10 @@ class StockPanel(QWidget):
         layout.addWidget(self._freshness)
         layout.addWidget(self._table, 1)
         layout.addWidget(self._collect)
+
+    def focus_chain(self) -> list[QWidget]:
+        """What Tab stops at, in order: add, the nearby stores, collect there."""
+        return [self._add, self._table, self._collect]
 
     @property
     def product(self) -> Product | None:
