@@ -116,8 +116,15 @@ class ModeWiring(QObject):
                 self._sign_in(dialog, number, pin), "Signing in"
             )
         )
+        dialog.rejected.connect(self._on_sign_in_rejected)
         self._open(dialog)
         return dialog
+
+    def _on_sign_in_rejected(self) -> None:
+        # Put away unanswered: the step that waited for it is not done later.
+        if self._after_sign_in is not None and self._till.session.staff is None:
+            self._after_sign_in = None
+            self._till.window.notify("Not signed in: nothing was done.")
 
     async def _sign_in(self, dialog: SignInDialog, number: str, pin: str) -> None:
         try:

@@ -335,7 +335,19 @@ def test_a_till_sells_only_under_someone_signed_in(open_till, run):
         assert await store.entries() == []
         assert not window.confirmation.isVisible()
 
-        # And once someone signs in, the order goes on.
+        # When the sign-in is put away (Esc) and someone signs in later.
+        QTest.keyClick(till.modes.dialog, Qt.Key.Key_Escape)
+        assert not till.modes.dialog.isVisible()
+        await till.session.sign_in(ASSOCIATE.staff_number, ASSOCIATE.pin)
+        await until(lambda: till.tasks.pending == 0, what="the background calls")
+
+        # Then the order put away with it is not placed behind their back.
+        assert await store.entries() == []
+        till.session.sign_out()
+
+        # When Submit is pressed again and someone signs in, the order goes on.
+        QTest.mouseClick(button, Qt.MouseButton.LeftButton)
+        await until(lambda: till.modes.dialog.isVisible(), what="the sign-in")
         dialog = till.modes.dialog
         dialog.number.setText(ASSOCIATE.staff_number)
         dialog.pin.setText(ASSOCIATE.pin)
