@@ -15,10 +15,11 @@ import json
 import logging
 import os
 import threading
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection, Engine, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
@@ -45,6 +46,11 @@ class Registry:
         self._lock = threading.Lock()
         self._latest: dict[str, Definition] = {}
         self._cache: dict[tuple[str, int, str], Definition] = {}
+        # Per database, the versions seen stored with the same content: they
+        # are never removed or changed, so placing an order need not ask again.
+        self._seen_stored: weakref.WeakKeyDictionary[
+            Engine, set[tuple[str, int, str]]
+        ] = weakref.WeakKeyDictionary()
         self.reload()
 
     @property
@@ -94,6 +100,11 @@ class Registry:
         needs a new version number, or running orders would change under
         their feet.
         """
+        key = (definition.name, definition.version, definition.digest)
+        with self._lock:
+            if key in self._seen_stored.get(conn.engine, ()):
+                return
+
         values = {
             "name": definition.name,
             "version": definition.version,
@@ -103,8 +114,12 @@ class Registry:
         }
         # Two first orders at once may both find the version missing: the
         # insert does nothing for the second, which then reads the first's.
-        inserted = conn.execute(_insert_if_absent(conn, values)).rowcount
-        if inserted:
+        # The returned row tells; rowcount does not on PostgreSQL (psycopg
+        # answers -1 for an insert that did nothing on a conflict).
+        inserted = conn.execute(
+            _insert_if_absent(conn, values).returning(process_versions.c.name)
+        ).first()
+        if inserted is not None:
             logger.info("process version stored on first use")
             return
 
@@ -119,6 +134,10 @@ class Registry:
                 f"{definition.name} v{definition.version} changed since orders "
                 "started on it; give the changed file a new version number"
             )
+        # Only a row found stored is remembered: one this transaction has
+        # just inserted is gone again if the transaction rolls back.
+        with self._lock:
+            self._seen_stored.setdefault(conn.engine, set()).add(key)
 
     def stored(self, conn: Connection, name: str, version: int) -> Definition:
         """The stored definition an order runs on."""
