@@ -29,19 +29,26 @@ COMMANDS = ("location", "rules", "backtest", "holds")
 def add_inventory_commands(commands: argparse._SubParsersAction) -> None:
     """Add the inventory commands to ``openaisle-oms``."""
     location = commands.add_parser("location", help="lift and shift a location")
+    # Before or after the action, as with ``token``.
+    location.add_argument("--database-url", default=None, help="SQLAlchemy URL")
     location_cmds = location.add_subparsers(dest="location_command", required=True)
     state = location_cmds.add_parser("state", help="open, dark or closed")
     state.add_argument("location_id")
     state.add_argument("state", choices=[s.value for s in LocationState])
     state.add_argument("--reason", default="", help="why (kept in the event)")
-    state.add_argument("--database-url", default=None, help="SQLAlchemy URL")
+    state.add_argument(
+        "--database-url", default=argparse.SUPPRESS, help="SQLAlchemy URL"
+    )
 
     rules = commands.add_parser("rules", help="sourcing rule sets")
+    rules.add_argument("--database-url", default=None, help="SQLAlchemy URL")
     rules_cmds = rules.add_subparsers(dest="rules_command", required=True)
     load = rules_cmds.add_parser("load", help="store a YAML or JSON rule set")
     load.add_argument("file", type=Path)
     load.add_argument("--scope", default=rule_sets.DEFAULT_SCOPE)
-    load.add_argument("--database-url", default=None, help="SQLAlchemy URL")
+    load.add_argument(
+        "--database-url", default=argparse.SUPPRESS, help="SQLAlchemy URL"
+    )
 
     test = commands.add_parser("backtest", help="replay the real week of baskets")
     test.add_argument(
@@ -52,9 +59,12 @@ def add_inventory_commands(commands: argparse._SubParsersAction) -> None:
     test.add_argument("--data-dir", default=None, help="the real data folder")
 
     hold = commands.add_parser("holds", help="basket holds")
+    hold.add_argument("--database-url", default=None, help="SQLAlchemy URL")
     hold_cmds = hold.add_subparsers(dest="holds_command", required=True)
     expire = hold_cmds.add_parser("expire", help="expire holds past their time")
-    expire.add_argument("--database-url", default=None, help="SQLAlchemy URL")
+    expire.add_argument(
+        "--database-url", default=argparse.SUPPRESS, help="SQLAlchemy URL"
+    )
 
 
 def run_inventory_command(args: argparse.Namespace) -> int:

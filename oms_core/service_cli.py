@@ -55,6 +55,14 @@ def add_service_commands(commands: Any) -> None:
     revoke.add_argument("token_id", type=uuid.UUID)
     listing = actions.add_parser("list", help="list tokens (never the tokens)")
     listing.add_argument("--store", help="only this store's tokens")
+    # The database may be named before or after the action, as people type it.
+    for action in (issue, revoke, listing):
+        action.add_argument(
+            "--config", type=Path, default=argparse.SUPPRESS, help="settings file"
+        )
+        action.add_argument(
+            "--database-url", default=argparse.SUPPRESS, help="SQLAlchemy URL"
+        )
 
 
 def run_service_command(args: argparse.Namespace) -> int:

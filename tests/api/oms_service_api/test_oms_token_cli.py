@@ -78,3 +78,16 @@ def test_an_admin_token_is_issued_for_a_distribution_centre(
     assert code == 0
     assert device is not None
     assert (device.store_id, device.role) == ("dc-daventry", "admin")
+
+
+def test_the_database_may_follow_the_action(engine_database_url: str, capsys) -> None:
+    db = ["--database-url", engine_database_url]
+
+    assert main(["token", "issue", *db, "--store", "store-0001", "--role", "till"]) == 0
+    token = capsys.readouterr().out.strip()
+    assert main(["token", "list", "--store", "store-0001", *db]) == 0
+
+    engine = make_engine(engine_database_url)
+    assert authenticate(engine, token) is not None
+    engine.dispose()
+    assert "active" in capsys.readouterr().out
