@@ -7,6 +7,8 @@ import asyncio
 import logging
 import sys
 
+from pydantic import ValidationError
+
 from pos_app.settings import (
     AppSettings,
     SettingsError,
@@ -39,6 +41,8 @@ def run_application(args: argparse.Namespace) -> int:
     try:
         settings, problem = read_settings(args)
     except SettingsError as exc:
+        # TODO: said in the log only; started from a desktop icon there is no
+        # console to read it, and no window exists yet to show it in.
         logger.error("OpenAisle could not start: %s", exc)
         return 2
     if mode_profile(settings.mode).kiosk:
@@ -80,7 +84,14 @@ def read_settings(args: argparse.Namespace) -> tuple[AppSettings, str | None]:
     device cannot start with raise :class:`~pos_app.settings.SettingsError`.
     """
     settings, problem = load_settings(default_settings_path())
-    return with_overrides(settings, args), problem
+    try:
+        return with_overrides(settings, args), problem
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(part) for part in first["loc"]) or "a value"
+        raise SettingsError(
+            f"the command line's {where} is not valid ({first['msg']})"
+        ) from exc
 
 
 def with_overrides(settings: AppSettings, args: argparse.Namespace) -> AppSettings:

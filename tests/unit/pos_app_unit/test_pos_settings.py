@@ -133,3 +133,16 @@ def test_the_app_exits_with_a_message_on_an_invalid_engine_url(
         "could not start" in r.getMessage() and "oms_url is not valid" in r.getMessage()
         for r in caplog.records
     )
+
+
+def test_an_invalid_engine_url_on_the_command_line_stops_the_start(
+    tmp_path, monkeypatch, allow_log, caplog
+):
+    allow_log(r"OpenAisle could not start")
+    monkeypatch.setenv("OPENAISLE_CONFIG_DIR", str(tmp_path))
+    _write(tmp_path / "settings.json", SAVED)
+
+    code = run_application(parse_args(["--oms-url", "127.0.0.1:8741"]))
+
+    assert code == 2
+    assert any("oms_url is not valid" in r.getMessage() for r in caplog.records)
