@@ -19,7 +19,7 @@ from datetime import UTC, datetime
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import DBAPIError, IntegrityError
 
 from oms_core import allocations, order_sourcing, reads, sale_details, sale_pricing
 from oms_core.api_models import (
@@ -77,6 +77,24 @@ def place_order(
 ) -> PlacedOrder:
     """Create the order ``order_id`` or return the one already stored under it."""
     digest = request_hash(request)
+    try:
+        return _place(engine, order_id, request, digest, now)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated:
+            raise
+        # The server dropped a pooled connection (a restart, an idle limit);
+        # the pool has let go of it, and the order id makes a retry safe.
+        logger.warning("database connection lost while placing an order; retrying")
+        return _place(engine, order_id, request, digest, now)
+
+
+def _place(
+    engine: Engine,
+    order_id: uuid.UUID,
+    request: OrderRequest,
+    digest: str,
+    now: datetime | None,
+) -> PlacedOrder:
     # TODO: retry once on a PostgreSQL deadlock or serialization failure;
     # lines are reserved in SKU order to make deadlocks rare, not impossible.
     try:
