@@ -21,7 +21,7 @@ from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, select
 from sqlalchemy.exc import DBAPIError, IntegrityError
 
-from oms_core import allocations, order_sourcing, reads, sale_details, sale_pricing
+from oms_core import allocations, order_sourcing, sale_details, sale_pricing
 from oms_core.api_models import (
     ErrorCode,
     Fulfilment,
@@ -32,8 +32,8 @@ from oms_core.api_models import (
     OrderStatus,
 )
 from oms_core.db.engine import WRITE
-from oms_core.db.schema import order_lines, orders, products
-from oms_core.errors import EngineError, invalid
+from oms_core.db.schema import locations, order_lines, orders, products
+from oms_core.errors import invalid
 from oms_core.events import outbox as events
 from oms_core.money import Amount, sum_amounts
 from oms_core.payments import ledger
@@ -141,14 +141,16 @@ def _create(
     now: datetime | None,
 ) -> Order:
     created_at = now or datetime.now(UTC)
-    try:
-        reads.get_location(connection, request.selling_location_id)
-    except EngineError as exc:
+    # Only whether it exists: the location's day load is not needed here.
+    selling = connection.scalar(
+        select(locations.c.id).where(locations.c.id == request.selling_location_id)
+    )
+    if selling is None:
         raise invalid(
             ErrorCode.UNKNOWN_LOCATION,
             f"no selling location with id {request.selling_location_id!r}",
             location_id=request.selling_location_id,
-        ) from exc
+        )
     catalogue = _products(connection, request)
 
     # The supervisor approvals the order names set its prices.
