@@ -115,6 +115,7 @@ class CheckoutPanel(QWidget):
         for method in METHODS:
             self.all_lines.addItem(self._method_title(method, None))
         self.all_lines.activated.connect(self._on_all_lines_activated)
+        self._show_common_method()
 
         self._rows = QWidget()
         self._rows.setObjectName("lineMethods")
@@ -400,6 +401,10 @@ class CheckoutPanel(QWidget):
         """The all-lines control names the method every line has, if one."""
         methods = {METHODS[x.method.currentIndex()] for x in self._lines.values()}
         index = METHODS.index(methods.pop()) + 1 if len(methods) == 1 else 0
+        # An empty basket has no lines that could differ.
+        self.all_lines.setEnabled(bool(self._lines))
+        if not self._lines:
+            index = METHODS.index(HERE) + 1
         self.all_lines.blockSignals(True)
         self.all_lines.setCurrentIndex(index)
         self.all_lines.blockSignals(False)

@@ -107,3 +107,16 @@ def test_a_customer_at_a_kiosk_reads_plain_words(qtbot):
         "Deliver to my home",
     ]
     assert panel._submit.text() == "Place my order"
+
+
+def test_an_empty_basket_shows_no_lines_that_differ(qtbot):
+    panel = CheckoutPanel(*HOME)
+    qtbot.addWidget(panel)
+
+    assert not panel.all_lines.isEnabled()
+    assert "differ" not in panel.all_lines.currentText()
+    panel.show_lines(LINES)
+    assert panel.all_lines.isEnabled()
+    panel.show_lines([])
+    assert not panel.all_lines.isEnabled()
+    assert "differ" not in panel.all_lines.currentText()
