@@ -75,6 +75,13 @@ function updateBadge(basket, bump = true) {
   }
   badge.textContent = String(basket.count);
   badge.hidden = basket.count === 0;
+  // Read out whole by screen readers, and kept current with every change.
+  const link = badge.closest("a");
+  if (link) {
+    const total = formatMoney(basket.total);
+    const items = basket.count === 1 ? "item" : "items";
+    link.setAttribute("aria-label", `Basket: ${basket.count} ${items}${total ? `, ${total}` : ""}`);
+  }
   if (bump) {
     badge.classList.remove("bump");
     void badge.offsetWidth;
@@ -122,13 +129,9 @@ function setupAddToBasket(connected, product) {
     try {
       const basket = await api.addToBasket({ sku: product.dataset.sku, quantity });
       updateBadge(basket);
-      const total = formatMoney(basket && basket.total);
-      const count = basket && Number.isInteger(basket.count) ? basket.count : "?";
-      showFeedback(
-        feedback,
-        "ok",
-        `Added ${quantity} × ${name}. Basket: ${count} ${count === 1 ? "item" : "items"}${total ? `, ${total}` : ""}.`,
-      );
+      // The badge keeps the basket's count; this line only says what was done,
+      // so it cannot go stale when the till adds more.
+      showFeedback(feedback, "ok", `Added ${quantity} × ${name} to the basket.`);
     } catch (error) {
       showFeedback(feedback, "error", `Could not add to basket: ${reasonOf(error)}`);
     } finally {

@@ -82,7 +82,9 @@ def test_product_page_with_bridge_shows_stock_and_adds(
             "[document.querySelector('[data-add-feedback]').textContent,"
             " document.querySelector('[data-basket-count]').textContent,"
             " document.querySelector('[data-basket-count]').hidden,"
-            " window.__aisleCalls]"
+            " window.__aisleCalls,"
+            " document.querySelector('[data-basket-count]').closest('a')"
+            ".getAttribute('aria-label')]"
         )
         return before, after
 
@@ -99,9 +101,10 @@ def test_product_page_with_bridge_shows_stock_and_adds(
     assert stock_status == "Live stock"
     assert notice_hidden
 
-    feedback, badge, badge_hidden, calls = after
+    feedback, badge, badge_hidden, calls, basket_label = after
     assert feedback.startswith("Added 3 × ")
-    assert "£7.50" in feedback
+    assert feedback.endswith(" to the basket.")
+    assert "£7.50" in basket_label and basket_label.startswith("Basket: 3 items")
     assert (badge, badge_hidden) == ("3", False)
     assert ["getStock", product.sku] in calls
     assert ["getBasket"] in calls
