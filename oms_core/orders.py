@@ -16,6 +16,7 @@ import logging
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from types import SimpleNamespace
 
 from pydantic import TypeAdapter
 from sqlalchemy import Connection, Engine, select
@@ -203,27 +204,31 @@ def _create(
         },
     )
     events.note_new_order(connection, order_id)
-    connection.execute(
-        order_lines.insert(),
-        [
-            {
-                "order_id": order_id,
-                "line_no": number,
-                "sku": line.sku,
-                "name": line.name,
-                "quantity": line.quantity,
-                "unit_price_minor": line.unit_price.amount,
-                "currency": line.unit_price.currency,
-                "fulfilment": line.fulfilment.model_dump_json(),
-                "source_location_id": line.source_location_id,
-            }
-            for number, line in enumerate(lines)
-        ],
-    )
+    line_rows = [
+        {
+            "order_id": order_id,
+            "line_no": number,
+            "sku": line.sku,
+            "name": line.name,
+            "quantity": line.quantity,
+            "unit_price_minor": line.unit_price.amount,
+            "currency": line.unit_price.currency,
+            "fulfilment": line.fulfilment.model_dump_json(),
+            "source_location_id": line.source_location_id,
+        }
+        for number, line in enumerate(lines)
+    ]
+    connection.execute(order_lines.insert(), line_rows)
     order_sourcing.record(connection, order_id, sourced)
     sale_details.record(connection, order_id, request, priced)
     # The order's process starts in the order's own transaction.
-    start_process(connection, order_id, now=created_at, customer=request.customer)
+    start_process(
+        connection,
+        order_id,
+        now=created_at,
+        customer=request.customer,
+        lines=[SimpleNamespace(**row) for row in line_rows],
+    )
     if sourced.broken:
         # Taken offline and a promise broke: accepted, the store follows up.
         opened = line_exceptions.open_exceptions(

@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import logging
 import uuid
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Connection, func, select
 
@@ -38,20 +40,24 @@ def start_process(
     customer: CustomerDetails | None = None,
     name: str | None = None,
     registry: Registry | None = None,
+    lines: Sequence[Any] | None = None,
 ) -> str:
     """Start the order's processes, one per shipment group, in its transaction.
 
     The groups and their processes are chosen from the order's lines; a
     ``name`` runs every line on that one process instead. The newest version
     of each is stored, and each group runs on its version from now on.
-    Returns the process name of group 0.
+    Returns the process name of group 0. ``lines``: the order's
+    ``order_lines`` rows by line number, when the caller has just written
+    them (saves reading them back).
     """
     registry = registry or default_registry()
-    lines = conn.execute(
-        select(order_lines)
-        .where(order_lines.c.order_id == order_id)
-        .order_by(order_lines.c.line_no)
-    ).all()
+    if lines is None:
+        lines = conn.execute(
+            select(order_lines)
+            .where(order_lines.c.order_id == order_id)
+            .order_by(order_lines.c.line_no)
+        ).all()
     groups = plan_groups(conn, lines)
     if name is not None:
         every = tuple(line.line_no for line in lines)
