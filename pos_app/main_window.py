@@ -324,6 +324,11 @@ class MainWindow(QMainWindow):
         side_scroll.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         column = QWidget()
         column.setObjectName("sideColumn")
+        # A dock opened beside it takes room from the page, never from this
+        # column: its tables and buttons would be cut off, not scrolled.
+        column.setMinimumWidth(
+            side.minimumWidth() + side_scroll.verticalScrollBar().sizeHint().width()
+        )
         column_layout = QVBoxLayout(column)
         column_layout.setContentsMargins(0, 0, 0, 0)
         column_layout.addWidget(side_scroll, 1)

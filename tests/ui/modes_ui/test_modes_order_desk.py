@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QWidget
 
 from oms_client.models import (
     CollectFulfilment,
@@ -156,3 +157,19 @@ def test_orders_are_found_by_id_and_by_the_customers_e_mail(
         assert "order id" in finder.message.text()
 
     run(scenario())
+
+
+def test_the_order_desk_takes_room_from_the_page_not_the_basket(open_till, run):
+    till = open_till("till")
+    window = till.window
+    window.resize(1366, 860)
+    column = window.findChild(QWidget, "sideColumn")
+    before = column.width()
+
+    _press(window, Qt.Key.Key_F4)
+    QTest.qWait(50)
+
+    assert window.orders_dock.isVisible()
+    assert column.width() >= column.minimumWidth() >= 380
+    assert column.width() <= before
+    assert window.view.width() < 900
