@@ -166,6 +166,15 @@ def record(connection: Connection, order_id: uuid.UUID, result: OrderSourcing) -
     )
 
 
+def reserved_by_line(result: OrderSourcing) -> dict[int, int]:
+    """The units :func:`record` allocates to each line number (none: left out)."""
+    return {
+        need.index: sum(pick.quantity for pick in result.picks[need.index])
+        for need in result.needs
+        if result.picks.get(need.index)
+    }
+
+
 def notes_of(
     connection: Connection, order_ids: list[uuid.UUID]
 ) -> dict[uuid.UUID, str | None]:

@@ -228,6 +228,7 @@ def _create(
         now=created_at,
         customer=request.customer,
         lines=[SimpleNamespace(**row) for row in line_rows],
+        reserved=order_sourcing.reserved_by_line(sourced),
     )
     if sourced.broken:
         # Taken offline and a promise broke: accepted, the store follows up.

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -41,6 +41,7 @@ def start_process(
     name: str | None = None,
     registry: Registry | None = None,
     lines: Sequence[Any] | None = None,
+    reserved: Mapping[int, int] | None = None,
 ) -> str:
     """Start the order's processes, one per shipment group, in its transaction.
 
@@ -49,7 +50,8 @@ def start_process(
     of each is stored, and each group runs on its version from now on.
     Returns the process name of group 0. ``lines``: the order's
     ``order_lines`` rows by line number, when the caller has just written
-    them (saves reading them back).
+    them (saves reading them back); ``reserved``: the units each line
+    number has just been allocated, likewise.
     """
     registry = registry or default_registry()
     if lines is None:
@@ -129,13 +131,16 @@ def start_process(
     }
     # What each line really reserved: a line of an offline order whose
     # promise broke may hold fewer units than it asks for, or none.
-    reserved = dict(
-        conn.execute(
-            select(order_allocations.c.line_no, func.sum(order_allocations.c.quantity))
-            .where(order_allocations.c.order_id == order_id)
-            .group_by(order_allocations.c.line_no)
-        ).all()
-    )
+    if reserved is None:
+        reserved = dict(
+            conn.execute(
+                select(
+                    order_allocations.c.line_no, func.sum(order_allocations.c.quantity)
+                )
+                .where(order_allocations.c.order_id == order_id)
+                .group_by(order_allocations.c.line_no)
+            ).all()
+        )
     # The order's first events, written together.
     record_events(
         conn,
