@@ -95,7 +95,7 @@ def _move_rows(
         )
         moved[row.seq] = [(row.seq, first_location, first_units)]
         for location_id, units in portions[1:]:
-            _insert_row(conn, row, next_seq, location_id, units)
+            add_row(conn, row, next_seq, location_id, units)
             moved[row.seq].append((next_seq, location_id, units))
             next_seq += 1
     if any(units for _, units in left):
@@ -120,7 +120,8 @@ def _take(left: list[list], wanted: int) -> list[tuple[str, int]]:
     return portions
 
 
-def _insert_row(conn: Connection, row, seq: int, location_id: str, units: int) -> None:
+def add_row(conn: Connection, row, seq: int, location_id: str, units: int) -> None:
+    """A fresh process row for ``units`` of ``row``'s line from ``location_id``."""
     conn.execute(
         fulfilment_lines.insert().values(
             order_id=row.order_id,

@@ -34,6 +34,7 @@ from oms_core.process import (
     engine,
     exception_resolution,
     line_exceptions,
+    source_moves,
     stock_moves,
 )
 from oms_core.process.group_views import live_units
@@ -254,24 +255,7 @@ def _resource(
         )
         + 1
     )
-    conn.execute(
-        fulfilment_lines.insert().values(
-            order_id=task.order_id,
-            seq=next_seq,
-            line_no=row.line_no,
-            sku=row.sku,
-            quantity=missing,
-            unit_price_minor=row.unit_price_minor,
-            currency=row.currency,
-            source_location_id=elsewhere,
-            group_no=row.group_no,
-            picked=0,
-            short=0,
-            cancelled=0,
-            fulfilled=0,
-            returned=0,
-        )
-    )
+    source_moves.add_row(conn, row, next_seq, elsewhere, missing)
     record_event(
         conn,
         "order.line_resourced",
