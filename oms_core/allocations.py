@@ -127,24 +127,8 @@ def ship(
     quantity: int,
 ) -> None:
     """``quantity`` units of the allocation left the location."""
-    row = _row(connection, order_id, line_no, location_id)
-    result = connection.execute(
-        update(order_allocations)
-        .where(
-            _key(order_id, line_no, location_id),
-            order_allocations.c.shipped + order_allocations.c.released + quantity
-            <= order_allocations.c.quantity,
-        )
-        .values(shipped=order_allocations.c.shipped + quantity)
-    )
-    if result.rowcount != 1:
-        raise conflict(
-            ErrorCode.INVALID_TRANSITION,
-            "more units shipped than are open on the allocation",
-            order_id=str(order_id),
-            line=line_no,
-        )
-    inventory.ship(connection, row.sku, location_id, quantity)
+    sku = _take(connection, order_id, line_no, location_id, quantity, "shipped")
+    inventory.ship(connection, sku, location_id, quantity)
 
 
 def release(
@@ -292,8 +276,13 @@ def _take(
     line_no: int,
     location_id: str,
     quantity: int,
+    counter: str = "released",
 ) -> str:
-    """Count ``quantity`` open units of the allocation as released; its SKU."""
+    """Count ``quantity`` open units of the allocation as ``counter``; its SKU.
+
+    ``counter`` is ``released`` (back to the pool or written off) or
+    ``shipped``; either way never more units than the allocation has open.
+    """
     if quantity <= 0:
         raise conflict(
             ErrorCode.INVALID_TRANSITION,
@@ -309,12 +298,12 @@ def _take(
             order_allocations.c.shipped + order_allocations.c.released + quantity
             <= order_allocations.c.quantity,
         )
-        .values(released=order_allocations.c.released + quantity)
+        .values({counter: order_allocations.c[counter] + quantity})
     )
     if result.rowcount != 1:
         raise conflict(
             ErrorCode.INVALID_TRANSITION,
-            "fewer units are open on the allocation than asked to give back",
+            f"fewer units are open on the allocation than asked to be {counter}",
             order_id=str(order_id),
             line=line_no,
         )
