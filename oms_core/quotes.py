@@ -19,12 +19,14 @@ from sqlalchemy import Connection, select
 from oms_core import holds, promising, reads
 from oms_core.api_models import (
     ErrorCode,
+    LocationState,
     Quote,
     QuoteLine,
     QuoteRequest,
     SourcingMethod,
 )
 from oms_core.db.inventory_schema import quotes
+from oms_core.db.schema import locations
 from oms_core.errors import EngineError, invalid
 from oms_core.sourcing import LineNeed, Pick
 
@@ -160,7 +162,38 @@ def stored_picks(
             )
             for share in shares
         ]
+    changed = _location_changed(connection, needs, picks)
+    if changed is not None:
+        return None, changed
     return picks, None
+
+
+def _location_changed(
+    connection: Connection, needs: Sequence[LineNeed], picks: dict[int, list[Pick]]
+) -> str | None:
+    """Why a quoted location can no longer do its part (lift and shift), if so."""
+    handing_over = {need.collect_at for need in needs if need.collect_at}
+    handing_over |= {
+        pick.location_id
+        for shares in picks.values()
+        for pick in shares
+        if pick.method == SourcingMethod.COLLECT
+    }
+    shipping = {pick.location_id for shares in picks.values() for pick in shares}
+    states = dict(
+        connection.execute(
+            select(locations.c.id, locations.c.state).where(
+                locations.c.id.in_(handing_over | shipping)
+            )
+        ).all()
+    )
+    for location_id in sorted(handing_over):
+        if states.get(location_id) != LocationState.OPEN:
+            return f"{location_id} no longer hands over collections"
+    for location_id in sorted(shipping - handing_over):
+        if states.get(location_id) == LocationState.CLOSED:
+            return f"{location_id} is closed"
+    return None
 
 
 def stored_trace(connection: Connection, quote_id: uuid.UUID) -> str:

@@ -121,6 +121,63 @@ async def test_an_order_whose_quote_changed_records_why(client):
     assert "quote not honoured" in order.json()["sourcing_note"]
 
 
+async def test_a_quote_from_a_location_closed_since_is_not_honoured(client):
+    # Lift and shift between the quote and the order: the order goes elsewhere.
+    quote = (
+        await client.post(
+            "/v1/quotes",
+            json={"selling_location_id": "store-0001", "lines": [_line(1)]},
+        )
+    ).json()
+    quoted = quote["lines"][0]["allocations"][0]["location_id"]
+    closed = await client.put(
+        f"/v1/locations/{quoted}/state", json={"state": "closed", "reason": "flood"}
+    )
+    assert closed.status_code == 200, closed.text
+
+    order = await client.post(
+        "/v1/orders",
+        json={
+            "selling_location_id": "store-0001",
+            "lines": [_line(1)],
+            "quote_id": quote["id"],
+        },
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+
+    placed = order.json()
+    assert order.status_code == 201, order.text
+    assert placed["lines"][0]["source_location_id"] != quoted
+    assert f"{quoted} is closed" in placed["sourcing_note"]
+
+
+async def test_a_collection_quoted_at_a_store_gone_dark_is_not_honoured(client):
+    quote = (
+        await client.post(
+            "/v1/quotes",
+            json={
+                "selling_location_id": "store-0001",
+                "lines": [_line(1, _collect("store-0001"))],
+            },
+        )
+    ).json()
+    assert quote["lines"][0]["fulfillable"] is True
+    await client.put("/v1/locations/store-0001/state", json={"state": "dark"})
+
+    order = await client.post(
+        "/v1/orders",
+        json={
+            "selling_location_id": "store-0001",
+            "lines": [_line(1, _collect("store-0001"))],
+            "quote_id": quote["id"],
+        },
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+
+    # Sourced afresh, the dark store hands over nothing: refused, not placed.
+    assert order.status_code == 409, order.text
+
+
 async def test_a_hold_reserves_expires_by_itself_and_gives_units_back(
     client, engine_app
 ):
