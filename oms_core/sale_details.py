@@ -35,8 +35,9 @@ from oms_core.sale_pricing import PricedOrder
 logger = logging.getLogger(__name__)
 
 REFERENCE_PREFIX = "OA-"
-# ``OA-`` and 4 to 8 hex digits, or the bare digits; case and spaces ignored.
-_REFERENCE = re.compile(r"^(?:OA-?)?([0-9A-F]{4,8})$")
+# ``OA-`` and the eight hex digits, or the bare digits; case and spaces ignored.
+# All eight: a shorter prefix would let a device walk through every order.
+_REFERENCE = re.compile(r"^(?:OA-?)?([0-9A-F]{8})$")
 
 _PLANS = {
     PaymentChoice.CARD_NOT_PRESENT: PaymentPlanRequest(
@@ -184,22 +185,23 @@ def with_notes(connection: Connection, tasks: list[StoreTask]) -> list[StoreTask
 
 
 def find_by_reference(connection: Connection, text: str) -> uuid.UUID:
-    """The id of the one order whose reference starts with ``text``.
+    """The id of the one order with the receipt reference ``text``.
 
-    Raises a 422 when ``text`` is not a reference or matches more than one
-    order (type more digits), a 404 when it matches none.
+    Raises a 422 when ``text`` is not a reference or when two orders share
+    it (ids alike in their first eight digits: the detail lists them, by id,
+    store and time, for a person to choose), a 404 when it matches none.
     """
     digits = parse_reference(text)
     if digits is None:
         raise invalid(
             ErrorCode.INVALID_REQUEST,
-            "a receipt reference is OA- and 4 to 8 hex digits",
+            "a receipt reference is OA- and 8 hex digits",
         )
     ids = list(
         connection.scalars(
             select(order_sale_details.c.order_id)
-            .where(order_sale_details.c.reference.startswith(digits, autoescape=True))
-            .limit(2)
+            .where(order_sale_details.c.reference == digits)
+            .limit(10)
         )
     )
     if not ids:
@@ -209,8 +211,9 @@ def find_by_reference(connection: Connection, text: str) -> uuid.UUID:
     if len(ids) > 1:
         raise invalid(
             ErrorCode.REFERENCE_AMBIGUOUS,
-            f"more than one order starts {REFERENCE_PREFIX}{digits}: type all "
-            "eight digits or the order id",
+            f"{len(ids)} orders share {REFERENCE_PREFIX}{digits}: open one by its "
+            "order id, or find it by the customer's e-mail or phone",
             reference=REFERENCE_PREFIX + digits,
+            orders=[str(order_id) for order_id in ids],
         )
     return ids[0]

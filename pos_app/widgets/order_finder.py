@@ -31,8 +31,8 @@ logger = logging.getLogger(__name__)
 
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _PHONE = re.compile(r"^\+?[0-9 ()-]{6,20}$")
-# The receipt's ``OA-`` and 4 to 8 of its hex digits (typed or scanned).
-RECEIPT_REFERENCE = re.compile(r"^OA-?([0-9A-F]{4,8})$", re.IGNORECASE)
+# The receipt's ``OA-`` and its eight hex digits (typed or scanned).
+RECEIPT_REFERENCE = re.compile(r"^OA-?([0-9A-F]{8})$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)

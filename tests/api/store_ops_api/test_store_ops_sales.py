@@ -282,22 +282,28 @@ async def test_a_receipt_reference_finds_its_order(client, engine_app):
     (sku, _price), _ = _two_skus(engine_app)
     first = uuid.UUID("abcd1234-0000-4000-8000-000000000001")
     second = uuid.UUID("abcd5678-0000-4000-8000-000000000002")
+    # Device-made ids can share their first eight digits: so can receipts.
+    twin = uuid.UUID("abcd5678-0000-4000-8000-000000000003")
     for order_id in (first, second):
         placed = await _place(client, order_id, [collect_line(sku, STORE, 1)])
         assert placed.json()["reference"] == f"OA-{order_id.hex[:8].upper()}"
 
     full = await client.get("/v1/orders/by-reference/OA-ABCD1234")
-    typed = await client.get("/v1/orders/by-reference/oa-abcd56")
-    ambiguous = await client.get("/v1/orders/by-reference/OA-ABCD")
+    typed = await client.get("/v1/orders/by-reference/oa-abcd 5678")
+    prefix = await client.get("/v1/orders/by-reference/OA-ABCD")
     unknown = await client.get("/v1/orders/by-reference/OA-FFFF0000")
     nonsense = await client.get("/v1/orders/by-reference/OA-XYZ1")
+    await _place(client, twin, [collect_line(sku, STORE, 1)])
+    ambiguous = await client.get("/v1/orders/by-reference/OA-ABCD5678")
 
     assert full.status_code == 200 and full.json()["id"] == str(first)
     assert typed.status_code == 200 and typed.json()["id"] == str(second)
-    assert ambiguous.status_code == 422
-    assert ambiguous.json()["code"] == "reference_ambiguous"
+    assert prefix.status_code == 422  # no walking through orders by prefix
     assert unknown.status_code == 404
     assert nonsense.status_code == 422
+    assert ambiguous.status_code == 422
+    assert ambiguous.json()["code"] == "reference_ambiguous"
+    assert set(ambiguous.json()["detail"]["orders"]) == {str(second), str(twin)}
 
 
 def test_a_request_without_the_sale_fields_hashes_as_before_they_existed():

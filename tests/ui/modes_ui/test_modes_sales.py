@@ -197,7 +197,8 @@ def test_a_receipt_reference_typed_or_scanned_opens_its_order(
 
 def test_the_finder_reads_receipt_references():
     assert parse_order_query("OA-1A2B3C4D").value == "OA-1A2B3C4D"
-    assert parse_order_query(" oa-1a2b ").value == "OA-1A2B"
+    assert parse_order_query(" oa-1a2b3c4d ").value == "OA-1A2B3C4D"
+    assert parse_order_query("OA-1A2B") is None
     assert parse_order_query("OA1A2B3C4D").kind == "reference"
     assert parse_order_query("OA-1A2") is None
     assert parse_order_query("OA-1A2B3C4D5") is None
