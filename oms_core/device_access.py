@@ -8,7 +8,9 @@ touches:
   network-wide buffers, process reload, webhooks) needs an ``admin`` token;
 - store operations (stock adjustments, a buffer at one store, claiming and
   completing tasks) need a ``till`` of that store, or an ``admin``;
-- a ``kiosk`` does neither.
+- a ``kiosk`` does neither, and reads no store's tasks, no event feed and
+  no order sold at another store: it faces customers, and those carry
+  other customers' notes and addresses.
 
 With no device on the request (the bundled in-process engine, or a served
 engine with ``auth = "none"``) everything is allowed, as before.
@@ -84,3 +86,26 @@ def require_task_operator(request: Request, engine: Engine, task_id: uuid.UUID) 
         return
     # A kiosk is refused even for a task that does not exist.
     require_store_operator(request, device_in(request).store_id)
+
+
+def require_task_reader(request: Request, location_id: str) -> None:
+    """Refuse unless the device may read ``location_id``'s task list."""
+    require_store_operator(request, location_id)
+
+
+def refuse_kiosk(request: Request, what: str) -> None:
+    """Refuse a kiosk ``what`` (tills and admins pass)."""
+    device = device_in(request)
+    if device is not None and device.role is DeviceRole.KIOSK:
+        logger.info("kiosk %s refused a staff read", device.token_id)
+        raise not_permitted(f"a kiosk cannot read {what}")
+
+
+def require_order_reader(request: Request, selling_location_id: str) -> None:
+    """Refuse a kiosk an order sold at another store (staff find any order)."""
+    device = device_in(request)
+    if device is None or device.role is not DeviceRole.KIOSK:
+        return
+    if device.store_id != selling_location_id:
+        logger.info("kiosk %s refused another store's order", device.token_id)
+        raise not_permitted(f"a kiosk reads orders of {device.store_id} only")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, Path, Query
+from fastapi import APIRouter, Depends, Path, Query, Request
 from sqlalchemy import select
 
 from oms_core.api_models import (
@@ -20,7 +20,7 @@ from oms_core.api_models import (
 )
 from oms_core.db.process_schema import webhook_subscriptions
 from oms_core.deps import DbEngine, ReadConnection
-from oms_core.device_access import require_admin
+from oms_core.device_access import refuse_kiosk, require_admin
 from oms_core.errors import not_found
 from oms_core.events import read_positioned, webhooks
 from oms_core.events.positions import position_committed
@@ -36,6 +36,7 @@ REFUSED = {403: {"model": ApiError}}
 @router.get("/v1/events", response_model=Page[OrderEvent])
 def list_events(
     engine: DbEngine,
+    request: Request,
     after: Annotated[int, Query(ge=0, le=MAX_EVENT_CURSOR)] = 0,
     limit: Annotated[int, Query(ge=1, le=1000)] = 100,
 ) -> Page[OrderEvent]:
@@ -44,6 +45,7 @@ def list_events(
     Positions are given after commit, so an event that commits late comes
     after the ones already read: a reader never passes it.
     """
+    refuse_kiosk(request, "the event feed")
     position_committed(engine)
     with engine.connect() as connection:
         found = read_positioned(connection, after, limit)

@@ -6,7 +6,7 @@ import logging
 import uuid
 from typing import Annotated
 
-from fastapi import APIRouter, Header, Path, Query, Response
+from fastapi import APIRouter, Header, Path, Query, Request, Response
 
 from oms_core import orders, sale_details
 from oms_core.api_models import (
@@ -18,6 +18,7 @@ from oms_core.api_models import (
     Page,
 )
 from oms_core.deps import DbEngine, ReadConnection
+from oms_core.device_access import require_order_reader
 from oms_core.errors import EngineError, invalid, not_found
 
 logger = logging.getLogger(__name__)
@@ -68,25 +69,30 @@ def place_order(
 )
 def find_by_reference(
     connection: ReadConnection,
+    request: Request,
     reference: Annotated[str, Path(min_length=4, max_length=16)],
 ) -> Order:
-    """The one order whose receipt reference (``OA-`` + hex digits) starts so."""
+    """The one order with the receipt reference ``OA-`` + eight hex digits."""
     order = orders.load_order(
         connection, sale_details.find_by_reference(connection, reference)
     )
     if order is None:
         raise not_found(ErrorCode.NOT_FOUND, "no such order")
+    require_order_reader(request, order.selling_location_id)
     return order
 
 
 @router.get("/{order_id}", response_model=Order, responses={404: {"model": ApiError}})
 def get_order(
-    connection: ReadConnection, order_id: Annotated[uuid.UUID, Path()]
+    connection: ReadConnection,
+    request: Request,
+    order_id: Annotated[uuid.UUID, Path()],
 ) -> Order:
-    """One order by id."""
+    """One order by id (staff: any store's; a kiosk: its own store's)."""
     order = orders.load_order(connection, order_id)
     if order is None:
         raise not_found(ErrorCode.NOT_FOUND, "no such order", order_id=str(order_id))
+    require_order_reader(request, order.selling_location_id)
     return order
 
 

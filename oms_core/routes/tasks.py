@@ -18,7 +18,7 @@ from oms_core.api_models import (
     StoreTask,
 )
 from oms_core.deps import DbEngine, ReadConnection
-from oms_core.device_access import require_task_operator
+from oms_core.device_access import require_task_operator, require_task_reader
 from oms_core.payments import intents
 from oms_core.process import service, tasks
 from oms_core.routes.order_process import providers
@@ -37,11 +37,13 @@ ERRORS = {
 @router.get("/v1/locations/{location_id}/tasks", response_model=Page[StoreTask])
 def list_tasks(
     connection: ReadConnection,
+    request: Request,
     location_id: Annotated[str, Path(pattern=LOCATION_ID_PATTERN)],
     include_done: bool = False,
     limit: Annotated[int, Query(ge=1, le=500)] = 100,
 ) -> Page[StoreTask]:
-    """The location's open and claimed tasks, oldest first."""
+    """The location's open and claimed tasks, oldest first (its own tills)."""
+    require_task_reader(request, location_id)
     found = tasks.list_tasks(
         connection, location_id, include_done=include_done, limit=limit
     )

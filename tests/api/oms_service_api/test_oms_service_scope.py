@@ -280,3 +280,54 @@ async def test_an_order_nested_too_deeply_is_refused_not_a_500(
 
     assert answer.status_code == 400, answer.text
     assert answer.json()["code"] == "invalid_request"
+
+
+async def _order_at(served: FastAPI, token: str, store: str) -> dict:
+    async with _http(served, token) as http:
+        answer = await http.post(
+            "/v1/orders",
+            json=order_body(collect_line(HEART, store), selling=store),
+            headers={"Idempotency-Key": str(uuid.uuid4())},
+        )
+    assert answer.status_code == 201, answer.text
+    return answer.json()
+
+
+async def test_a_kiosk_reads_no_other_stores_orders_tasks_or_events(
+    served: FastAPI, tokens: dict[str, str]
+) -> None:
+    here = await _order_at(served, tokens["till"], HOME)
+    there = await _order_at(served, tokens["other_till"], OTHER)
+
+    def read(path: str) -> tuple:
+        return ("GET", path, None)
+
+    kiosk_there = await _call(
+        served, tokens["kiosk"], read(f"/v1/orders/{there['id']}")
+    )
+    kiosk_by_ref = await _call(
+        served, tokens["kiosk"], read(f"/v1/orders/by-reference/{there['reference']}")
+    )
+    kiosk_here = await _call(served, tokens["kiosk"], read(f"/v1/orders/{here['id']}"))
+    staff_there = await _call(served, tokens["till"], read(f"/v1/orders/{there['id']}"))
+    kiosk_tasks = await _call(
+        served, tokens["kiosk"], read(f"/v1/locations/{HOME}/tasks")
+    )
+    till_tasks_there = await _call(
+        served, tokens["till"], read(f"/v1/locations/{OTHER}/tasks")
+    )
+    till_tasks = await _call(
+        served, tokens["till"], read(f"/v1/locations/{HOME}/tasks")
+    )
+    admin_tasks = await _call(
+        served, tokens["admin"], read(f"/v1/locations/{OTHER}/tasks")
+    )
+    kiosk_events = await _call(served, tokens["kiosk"], read("/v1/events"))
+    till_events = await _call(served, tokens["till"], read("/v1/events"))
+
+    for refused in (kiosk_there, kiosk_by_ref, kiosk_tasks, till_tasks_there):
+        assert refused.status_code == 403, refused.text
+        assert refused.json()["code"] == "not_permitted"
+    assert kiosk_events.status_code == 403
+    for allowed in (kiosk_here, staff_there, till_tasks, admin_tasks, till_events):
+        assert allowed.status_code == 200, allowed.text
