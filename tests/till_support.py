@@ -17,6 +17,7 @@ import pytest
 import qasync
 from PySide6.QtCore import QEventLoop, QUrl
 
+from oms_client.models import CollectFulfilment, OrderLineRequest, OrderRequest
 from oms_core.staff import DEMO_STAFF
 from pos_app.till import Till
 
@@ -124,3 +125,11 @@ async def sign_in_associate(till: Till) -> None:
     """Sign the demonstration associate in: a till sells under a person."""
     associate = DEMO_STAFF[0]
     await till.session.sign_in(associate.staff_number, associate.pin)
+
+
+def collect_here(sku: str, **fields: Any) -> OrderRequest:
+    """An order of one unit of ``sku`` collected at the till's store."""
+    line = OrderLineRequest(
+        sku=sku, quantity=1, fulfilment=CollectFulfilment(location_id=STORE_ID)
+    )
+    return OrderRequest(selling_location_id=STORE_ID, lines=[line], **fields)

@@ -7,10 +7,9 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from oms_client.models import CollectFulfilment, OrderLineRequest, OrderRequest
 from pos_app.services import open_services
 from pos_app.settings import AppSettings
-from tests.till_support import STORE_ID, until
+from tests.till_support import STORE_ID, collect_here, until
 
 HEART = "85123A"
 
@@ -34,16 +33,7 @@ def test_the_bundled_engine_creates_the_pick_of_a_collect_here_order(
             order_id = uuid.uuid4()
             await client.create_order(
                 order_id,
-                OrderRequest(
-                    selling_location_id=STORE_ID,
-                    lines=[
-                        OrderLineRequest(
-                            sku=HEART,
-                            quantity=1,
-                            fulfilment=CollectFulfilment(location_id=STORE_ID),
-                        )
-                    ],
-                ),
+                collect_here(HEART),
             )
 
             # then the loop, and nothing else, creates its pick at the store

@@ -17,14 +17,11 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QWidget
 
 from oms_client.models import (
-    CollectFulfilment,
     CustomerDetails,
-    OrderLineRequest,
-    OrderRequest,
 )
 from oms_core.process.runner import run_due_work
 from oms_core.staff import DEMO_STAFF
-from tests.till_support import STORE_ID, settled, until
+from tests.till_support import STORE_ID, collect_here, settled, until
 
 pytestmark = pytest.mark.webengine
 
@@ -116,15 +113,8 @@ def test_orders_are_found_by_id_and_by_the_customers_e_mail(
         for _ in range(2):
             order = await engine_client.create_order(
                 uuid.uuid4(),
-                OrderRequest(
-                    selling_location_id=STORE_ID,
-                    lines=[
-                        OrderLineRequest(
-                            sku=SKU,
-                            quantity=1,
-                            fulfilment=CollectFulfilment(location_id=STORE_ID),
-                        )
-                    ],
+                collect_here(
+                    SKU,
                     customer=CustomerDetails(
                         name="Ada Finder", email="ada.finder@example.org"
                     ),

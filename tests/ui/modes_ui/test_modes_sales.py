@@ -18,10 +18,7 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 
 from oms_client.models import (
-    CollectFulfilment,
     CustomerRequest,
-    OrderLineRequest,
-    OrderRequest,
 )
 from oms_core.process.runner import run_due_work
 from oms_core.staff import DEMO_STAFF
@@ -29,7 +26,7 @@ from pos_app.receipt import order_reference
 from pos_app.widgets.approval_dialog import ApprovalDialog
 from pos_app.widgets.order_finder import parse_order_query
 from pos_app.widgets.sign_in_dialog import SignInDialog
-from tests.till_support import STORE_ID, settled, until
+from tests.till_support import STORE_ID, collect_here, settled, until
 from tests.ui.modes_ui.keys import type_into_window
 
 pytestmark = pytest.mark.webengine
@@ -165,16 +162,7 @@ def test_a_receipt_reference_typed_or_scanned_opens_its_order(
         for _ in range(2):
             order = await engine_client.create_order(
                 uuid.uuid4(),
-                OrderRequest(
-                    selling_location_id=STORE_ID,
-                    lines=[
-                        OrderLineRequest(
-                            sku=SKU,
-                            quantity=1,
-                            fulfilment=CollectFulfilment(location_id=STORE_ID),
-                        )
-                    ],
-                ),
+                collect_here(SKU),
             )
             ids.append(order.id)
 
@@ -214,17 +202,7 @@ def test_a_task_is_claimed_only_by_someone_signed_in(
     async def scenario() -> None:
         order = await engine_client.create_order(
             uuid.uuid4(),
-            OrderRequest(
-                selling_location_id=STORE_ID,
-                lines=[
-                    OrderLineRequest(
-                        sku=SKU,
-                        quantity=1,
-                        fulfilment=CollectFulfilment(location_id=STORE_ID),
-                    )
-                ],
-                notes="Gift wrap, please",
-            ),
+            collect_here(SKU, notes="Gift wrap, please"),
         )
         run_due_work(engine_app.state.engine, datetime.now(UTC), deliver=False)
         window.activateWindow()
