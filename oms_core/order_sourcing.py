@@ -98,7 +98,12 @@ def source_order(
 
     if request.quote_id is not None:
         picks, why = quotes.stored_picks(
-            connection, request.quote_id, request.lines, needs, now
+            connection,
+            request.quote_id,
+            request.selling_location_id,
+            request.lines,
+            needs,
+            now,
         )
         if picks is not None:
             if _reserve_picks(connection, needs, picks, now, resolved):

@@ -90,6 +90,8 @@ def create(connection: Connection, request: QuoteRequest, now: datetime) -> Quot
                 {
                     "picks": _plan_json(sourced),
                     "trace": [e.model_dump(mode="json") for e in quote.trace],
+                    # Sourced under this store's rules: no other store's order.
+                    "selling_location_id": request.selling_location_id,
                 }
             ),
             "created_at": now,
@@ -132,6 +134,7 @@ def _plan_json(sourced: promising.Sourced) -> dict[str, list[dict]]:
 def stored_picks(
     connection: Connection,
     quote_id: uuid.UUID,
+    selling_location_id: str,
     lines: Sequence,
     needs: Sequence[LineNeed],
     now: datetime,
@@ -144,7 +147,11 @@ def stored_picks(
         return None, "the quote had expired"
     if row.request_hash != lines_hash(lines):
         return None, "the order's lines differ from the quote's"
-    stored = json.loads(row.plan)["picks"]
+    plan = json.loads(row.plan)
+    quoted_for = plan.get("selling_location_id", selling_location_id)
+    if quoted_for != selling_location_id:
+        return None, f"the quote was made for {quoted_for}"
+    stored = plan["picks"]
     picks: dict[int, list[Pick]] = {}
     for need in needs:
         shares = stored.get(str(need.index))

@@ -121,6 +121,29 @@ async def test_an_order_whose_quote_changed_records_why(client):
     assert "quote not honoured" in order.json()["sourcing_note"]
 
 
+async def test_a_quote_made_for_one_store_does_not_source_anothers_order(client):
+    # Each store may have its own rule set: a quote is made under one.
+    quote = (
+        await client.post(
+            "/v1/quotes",
+            json={"selling_location_id": "store-0001", "lines": [_line(1)]},
+        )
+    ).json()
+
+    order = await client.post(
+        "/v1/orders",
+        json={
+            "selling_location_id": "store-0002",
+            "lines": [_line(1)],
+            "quote_id": quote["id"],
+        },
+        headers={"Idempotency-Key": str(uuid.uuid4())},
+    )
+
+    assert order.status_code == 201, order.text
+    assert "quote was made for store-0001" in order.json()["sourcing_note"]
+
+
 async def test_a_quote_from_a_location_closed_since_is_not_honoured(client):
     # Lift and shift between the quote and the order: the order goes elsewhere.
     quote = (
