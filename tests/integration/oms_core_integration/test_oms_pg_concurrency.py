@@ -8,15 +8,14 @@ import uuid
 from collections import Counter
 
 import pytest
-from sqlalchemy import create_engine, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import text, update
 
 from oms_core import orders
 from oms_core.api_models import OrderRequest
 from oms_core.db.engine import make_engine
 from oms_core.db.schema import stock
 from oms_core.errors import EngineError
-from oms_core.seed import seed_database
+from tests.pg_schema import seeded_schema
 
 PG_URL = os.environ.get("OPENAISLE_TEST_PG_URL")
 THREADS = 8
@@ -33,19 +32,8 @@ pytestmark = [
 @pytest.fixture
 def pg_url(shared_data):
     """A fresh schema seeded with one store and the DCs; dropped afterwards."""
-    schema = f"oms_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    seed_database(rendered, shared_data, store_ids=[STORE])
-    try:
-        yield rendered
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with seeded_schema(shared_data, [STORE]) as url:
+        yield url
 
 
 def test_eight_threads_buy_the_last_units_and_exactly_on_hand_is_sold(pg_url):

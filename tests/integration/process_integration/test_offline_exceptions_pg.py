@@ -15,8 +15,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, func, select, text, update
-from sqlalchemy.engine import make_url
+from sqlalchemy import func, select, update
 
 from oms_core import orders
 from oms_core.api_models import ExceptionResolution, OrderRequest, OrderStatus
@@ -27,7 +26,7 @@ from oms_core.db.schema import stock
 from oms_core.process import tasks
 from oms_core.process.group_views import views
 from oms_core.process.runner import run_due_work
-from oms_core.seed import seed_database
+from tests.pg_schema import seeded_schema
 
 PG_URL = os.environ.get("OPENAISLE_TEST_PG_URL")
 STORE = "store-0001"
@@ -145,19 +144,8 @@ def _check_the_race(url: str) -> None:
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="OPENAISLE_TEST_PG_URL is not set")
 def test_two_offline_orders_for_the_last_unit_on_postgresql(shared_data):
-    schema = f"oms_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    try:
-        seed_database(rendered, shared_data, store_ids=[STORE])
-        _check_the_race(rendered)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with seeded_schema(shared_data, [STORE]) as url:
+        _check_the_race(url)
 
 
 def test_two_offline_orders_for_the_last_unit_on_sqlite(engine_database_url):

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import os
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from oms_core.db.engine import WRITE, make_engine
 from oms_core.db.process_schema import events
 from oms_core.events import record_event
 from oms_core.migrations import upgrade
-from oms_core.seed import seed_database
 from tests.integration.process_integration.test_process_timers_once import (
     STORE,
     _collect_order,
 )
+from tests.pg_schema import seeded_schema
 
 PG_URL = os.environ.get("OPENAISLE_TEST_PG_URL")
 WRITERS = 8
@@ -71,20 +69,8 @@ def test_concurrent_writers_of_one_order_number_without_gaps_on_sqlite(
 def test_concurrent_writers_of_one_order_number_without_gaps_on_postgresql(
     shared_data,
 ):
-    schema = f"oms_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    try:
-        seed_database(rendered, shared_data, store_ids=[STORE])
-
-        seqs = _write_at_once(rendered)
+    with seeded_schema(shared_data, [STORE]) as url:
+        seqs = _write_at_once(url)
 
         assert seqs == list(range(1, len(seqs) + 1))
         assert len(seqs) > WRITERS
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()

@@ -7,8 +7,7 @@ import uuid
 from datetime import UTC, datetime
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from oms_core import orders
 from oms_core.api_models import LineQuantity, OrderRequest, OrderStatus
@@ -18,7 +17,7 @@ from oms_core.db.schema import orders as orders_table
 from oms_core.process import exceptions, tasks
 from oms_core.process.group_views import views
 from oms_core.process.runner import run_due_work
-from oms_core.seed import seed_database
+from tests.pg_schema import seeded_schema
 
 PG_URL = os.environ.get("OPENAISLE_TEST_PG_URL")
 SKU = "85123A"
@@ -100,19 +99,8 @@ def _check_mixed_order(url: str) -> None:
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="OPENAISLE_TEST_PG_URL is not set")
 def test_a_mixed_order_with_one_group_cancelled_completes_on_postgresql(shared_data):
-    schema = f"oms_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    try:
-        seed_database(rendered, shared_data, store_ids=[STORE])
-        _check_mixed_order(rendered)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with seeded_schema(shared_data, [STORE]) as url:
+        _check_mixed_order(url)
 
 
 def test_a_mixed_order_with_one_group_cancelled_completes_on_sqlite(

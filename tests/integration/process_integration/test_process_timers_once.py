@@ -8,8 +8,7 @@ import uuid
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from sqlalchemy import create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import select
 
 from oms_core import orders
 from oms_core.api_models import FoundLine, OrderRequest
@@ -21,7 +20,7 @@ from oms_core.process import tasks
 from oms_core.process.engine import view
 from oms_core.process.registry import STANDARD_FOLDER, Registry
 from oms_core.process.runner import run_due_work
-from oms_core.seed import seed_database
+from tests.pg_schema import seeded_schema
 
 PG_URL = os.environ.get("OPENAISLE_TEST_PG_URL")
 SKU = "85123A"
@@ -126,19 +125,8 @@ def test_a_due_timer_fires_once_with_several_runners_on_sqlite(engine_database_u
 @pytest.mark.postgres
 @pytest.mark.skipif(not PG_URL, reason="OPENAISLE_TEST_PG_URL is not set")
 def test_a_due_timer_fires_once_with_several_runners_on_postgresql(shared_data):
-    schema = f"oms_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL)
-    with admin.begin() as connection:
-        connection.execute(text(f'CREATE SCHEMA "{schema}"'))
-    url = make_url(PG_URL).update_query_dict({"options": f"-csearch_path={schema}"})
-    rendered = url.render_as_string(hide_password=False)
-    try:
-        seed_database(rendered, shared_data, store_ids=[STORE])
-        _check_timers_fire_once(rendered)
-    finally:
-        with admin.begin() as connection:
-            connection.execute(text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    with seeded_schema(shared_data, [STORE]) as url:
+        _check_timers_fire_once(url)
 
 
 def test_an_order_runs_on_the_version_it_started_with(
